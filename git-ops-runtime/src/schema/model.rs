@@ -1,0 +1,354 @@
+//! The serialisable schema model: what a store's slices look like.
+//!
+//! A [`StoreSchema`] is a closed graph of [`EntitySchema`]s reachable from one
+//! root entity. The derive macros build it from Rust types; the generator
+//! renders it (`.cf`, JSON Schema, scaffolds); the engine normalises, merges and
+//! versions slices with it. It is also the *store manifest*: serialised to JSON it
+//! lets the plain `git-ops` binary work on a store without the author's crate.
+//!
+//! Everything here is plain data with a deterministic serialisation: entities are
+//! kept in a [`BTreeMap`] keyed by [`EntityId`], fields in declaration order.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The fully qualified name of an entity: the Rust module path of the type
+/// followed by its entity name, e.g. `acme::slices::tree::Branch`.
+///
+/// For a union (an enum of slice objects) it is the path of the enum.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EntityId(pub String);
+
+impl EntityId {
+    /// Builds an id from a module path (as given by `module_path!()`) and a name.
+    pub fn new(module: &str, name: &str) -> Self {
+        EntityId(format!("{module}::{name}"))
+    }
+
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last path segment: the entity name.
+    pub fn name(&self) -> &str {
+        self.0.rsplit("::").next().unwrap_or(&self.0)
+    }
+
+    /// Everything before the last `::`: the module path.
+    pub fn module(&self) -> &str {
+        self.0.rsplit_once("::").map_or("", |(module, _)| module)
+    }
+}
+
+impl fmt::Display for EntityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for EntityId {
+    fn from(value: &str) -> Self {
+        EntityId(value.to_owned())
+    }
+}
+
+/// One store: its name, its default source folder and the schema of its slices.
+///
+/// Built with [`StoreSchema::build`] (or `Slice::store_schema()` on a derived
+/// type), which checks the graph and resolves what is inherited, so that every
+/// consumer can read the resolved fields below without re-deriving them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoreSchema {
+    /// Store name, unique in a project; also the name of its active folder.
+    pub store: String,
+    /// Default location of the source folder, e.g. `inmanta:///files/vlan/`.
+    pub source: String,
+    /// The root entity: the type of a whole slice document.
+    pub root: EntityId,
+    /// Every entity reachable from the root (root included), by id.
+    pub entities: BTreeMap<EntityId, EntitySchema>,
+}
+
+/// One slice object type: a root, an embedded object, or a discriminated union.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntitySchema {
+    /// Fully qualified id, `module::Name`.
+    pub id: EntityId,
+    /// What role the entity plays.
+    pub kind: EntityKind,
+    /// Description (from the doc comment), dedented and trimmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Schema bases (flattened base fields), in declaration order. Maps to
+    /// `extends` in the inmanta model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<EntityId>,
+    /// The entity's *own* fields, in declaration order (inherited fields are
+    /// found through [`EntitySchema::bases`]). For a union member, the
+    /// discriminator is inserted first, flagged with [`Field::discriminator`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// Keys declared on this entity, as wire names, in declared order. `None`
+    /// means "inherit"; see [`EntitySchema::resolved_keys`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<String>>,
+    /// The keys in effect (declared or inherited), filled in by
+    /// [`StoreSchema::build`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved_keys: Vec<String>,
+    /// For a union member: the discriminator field and this member's value,
+    /// filled in by [`StoreSchema::build`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<Discriminator>,
+}
+
+/// The role of an entity in the store graph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntityKind {
+    /// The root type of a store (`#[derive(Slice)]`). A root may also be used
+    /// as an embedded type elsewhere.
+    Root,
+    /// An embedded object type (`#[derive(SliceObject)]` on a struct).
+    Embedded,
+    /// A discriminated union (`#[derive(SliceObject)]` on an internally tagged
+    /// enum). Its members are embedded entities.
+    Union {
+        /// The tag field (serde `tag = "..."`).
+        tag: String,
+        /// Members in declaration order.
+        members: Vec<UnionMember>,
+    },
+}
+
+/// One member of a discriminated union.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnionMember {
+    /// Value of the tag selecting this member (the serde variant name).
+    pub value: String,
+    /// The member entity.
+    pub entity: EntityId,
+}
+
+/// The discriminator of a union member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discriminator {
+    /// The union entity this member belongs to.
+    pub union: EntityId,
+    /// Name of the tag field.
+    pub field: String,
+    /// This member's tag value.
+    pub value: String,
+}
+
+/// One field of an entity: an attribute (a value) or a relation (embedded
+/// objects).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Name on the wire (after serde `rename`/`rename_all`).
+    pub name: String,
+    /// Name of the Rust struct field, when it differs from the wire name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
+    /// Description (from the doc comment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Value or relation, with its type.
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    /// Default used when the field is absent from a slice file. `None` means
+    /// the field is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Seen in views and in the model, never read from nor written to slice
+    /// files.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub model_only: bool,
+    /// This is the tag of a discriminated union (its value is fixed).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub discriminator: bool,
+    /// A processor filling in this field during `update`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor: Option<ProcessorSpec>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Field {
+    /// The Rust field name (falls back to the wire name).
+    pub fn rust_name(&self) -> &str {
+        self.rust_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Whether the field must be present in a slice file.
+    pub fn is_required(&self) -> bool {
+        self.default.is_none()
+    }
+
+    /// The relation part, if this field is a relation.
+    pub fn as_relation(&self) -> Option<(&EntityId, Cardinality)> {
+        match &self.kind {
+            FieldKind::Relation {
+                target,
+                cardinality,
+                ..
+            } => Some((target, *cardinality)),
+            FieldKind::Value { .. } => None,
+        }
+    }
+}
+
+/// The type of a field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "field", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// A primitive value (maps to a DSL attribute).
+    Value {
+        /// Value type.
+        #[serde(rename = "type")]
+        ty: ValueType,
+        /// `null` is accepted (Rust `Option<T>`).
+        #[serde(default, skip_serializing_if = "is_false")]
+        nullable: bool,
+    },
+    /// Embedded object(s) (maps to a DSL relation).
+    Relation {
+        /// Target entity (an embedded entity or a union).
+        target: EntityId,
+        /// How many objects.
+        cardinality: Cardinality,
+        /// Only for [`Cardinality::Many`]: `null` is accepted and means an
+        /// empty list (Rust `Option<Vec<T>>`).
+        #[serde(default, skip_serializing_if = "is_false")]
+        nullable: bool,
+    },
+}
+
+/// Cardinality of a relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cardinality {
+    /// Exactly one object (`T`, DSL `[1]`).
+    One,
+    /// Zero or one object (`Option<T>`, DSL `[0:1]`).
+    Optional,
+    /// A list keyed by identity (`Vec<T>`, DSL `[0:]`).
+    Many,
+}
+
+/// The type of a primitive value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ValueType {
+    /// A string.
+    String,
+    /// An integer, optionally bounded (inclusive bounds).
+    Int {
+        /// Smallest accepted value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        /// Largest accepted value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+    },
+    /// A floating point number, optionally bounded (inclusive bounds).
+    Float {
+        /// Smallest accepted value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// Largest accepted value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// `true` or `false`.
+    Bool,
+    /// A mapping with string keys. `values` constrains the values when known.
+    Dict {
+        /// Type of every value, `None` for free JSON values.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        values: Option<Box<ValueType>>,
+    },
+    /// Any JSON value (`serde_json::Value`).
+    Any,
+    /// A list. `items` is `None` for an untyped list.
+    List {
+        /// Type of every item.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        items: Option<Box<ValueType>>,
+    },
+    /// One of a fixed set of strings (a unit-only enum, a DSL typedef).
+    Enum(EnumType),
+}
+
+impl ValueType {
+    /// An unbounded integer.
+    pub const INT: ValueType = ValueType::Int {
+        min: None,
+        max: None,
+    };
+    /// An unbounded float.
+    pub const FLOAT: ValueType = ValueType::Float {
+        min: None,
+        max: None,
+    };
+}
+
+/// A string enumeration (a Rust enum of unit variants).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// Fully qualified id of the Rust enum.
+    pub id: EntityId,
+    /// Accepted values (serde variant names), in declaration order.
+    pub values: Vec<String>,
+    /// Description (from the doc comment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A processor: computes a field's value during `update` (spec §7).
+///
+/// A processor never changes a value that is already set unless the update is
+/// asked to refresh.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "processor", rename_all = "snake_case")]
+pub enum ProcessorSpec {
+    /// The first integer in `start..stop` not used by the same field elsewhere
+    /// in `scope`.
+    UniqueInteger {
+        /// First candidate (inclusive).
+        start: i64,
+        /// End of the range (exclusive).
+        stop: i64,
+        /// Where values must be unique.
+        scope: UniqueScope,
+    },
+    /// A fixed value, set once when the field is empty.
+    SimpleValue {
+        /// The value to set.
+        value: Value,
+    },
+    /// A processor implemented by a Rust function registered under this name
+    /// (typed API only; a manifest-only run reports it as unavailable).
+    Custom {
+        /// Registered name.
+        name: String,
+    },
+}
+
+/// Where a [`ProcessorSpec::UniqueInteger`] value must be unique.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UniqueScope {
+    /// Among the values of this field in every slice of the store (same path
+    /// with every list selector widened to `*`).
+    Store,
+    /// Among the items of the same list of the same parent object.
+    Siblings,
+}
