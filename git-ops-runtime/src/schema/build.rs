@@ -9,6 +9,11 @@ use super::model::{
     ValueType,
 };
 
+/// Field names git-ops injects into every merged view (spec §4.8); a slice
+/// type may not declare them.
+pub const RESERVED_FIELDS: [&str; 5] =
+    ["operation", "path", "version", "slice_store", "slice_name"];
+
 impl StoreSchema {
     /// Checks a set of entities and resolves what is inherited.
     ///
@@ -254,6 +259,16 @@ impl StoreSchema {
                     problems.push(format!(
                         "{}: base {base} is a union; a base must be a struct",
                         entity.id
+                    ));
+                }
+            }
+            for field in &entity.fields {
+                if RESERVED_FIELDS.contains(&field.name.as_str()) {
+                    problems.push(format!(
+                        "{}: field `{}` uses a name git-ops reserves for the views (reserved: {}); rename it with #[serde(rename = \"...\")]",
+                        entity.id,
+                        field.name,
+                        RESERVED_FIELDS.join(", ")
                     ));
                 }
             }

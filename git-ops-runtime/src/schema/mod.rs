@@ -11,6 +11,7 @@ mod build;
 pub mod model;
 pub mod traits;
 
+pub use build::RESERVED_FIELDS;
 pub use model::*;
 pub use traits::{SchemaRegistry, Shape, Slice, SliceField, SliceObject};
 
