@@ -1,0 +1,469 @@
+//! The validated read: one pass over a document that checks it against the
+//! compiled schema, fills in defaults and collects every problem.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::coerce::{coerce_scalar, describe_expected, describe_found};
+use super::compiled::{
+    DocumentSchema, EntityPlan, FieldPlan, FieldPlanKind, ObjectPlan, UnionPlan,
+};
+use super::error::{DocumentError, DocumentErrorKind, DocumentErrors};
+use super::path::{Identity, PathStack, python_str};
+use crate::schema::{Cardinality, ValueType};
+
+impl DocumentSchema {
+    /// Checks a slice document and returns its normalised form.
+    ///
+    /// The result is a new mapping with every field a file holds, in file
+    /// order, at every level: absent fields get their default, values are
+    /// converted where the conversion is lossless (`"3"` → `3` for an
+    /// integer, `1` → `1.0` for a float, `"yes"` → `true`), union members are
+    /// chosen by their tag. Model-only fields are not part of it.
+    ///
+    /// A tombstone (`{}`, a deleted slice) is not a document: the caller
+    /// recognises it before calling this.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the document, each with its dict path (see
+    /// `docs/validation.md` for the list).
+    pub fn normalise(&self, doc: &Value) -> Result<Value, DocumentErrors> {
+        let mut walker = Walker::new(self);
+        let normalised = walker.entity(self.root, doc);
+        match normalised {
+            Some(value) if walker.errors.is_empty() => Ok(value),
+            _ => Err(DocumentErrors {
+                errors: walker.errors,
+            }),
+        }
+    }
+
+    /// Normalises the value of one field, `None` when it has problems.
+    pub(crate) fn normalise_field_value(&self, field: &FieldPlan, value: &Value) -> Option<Value> {
+        let mut walker = Walker::new(self);
+        let normalised = walker.field_value(field, value);
+        normalised.filter(|_| walker.errors.is_empty())
+    }
+
+    /// What a field holds, for messages.
+    pub(crate) fn describe_field(&self, field: &FieldPlan) -> String {
+        if let Some(fixed) = &field.fixed {
+            return format!("`{fixed}`");
+        }
+        match &field.kind {
+            FieldPlanKind::Value { ty, nullable } => describe_expected(ty, *nullable),
+            FieldPlanKind::Relation {
+                target,
+                cardinality,
+                nullable,
+            } => {
+                let name = self.entity_name(*target);
+                match cardinality {
+                    Cardinality::One => format!("a `{name}` object"),
+                    Cardinality::Optional => format!("a `{name}` object or null"),
+                    Cardinality::Many if *nullable => {
+                        format!("a list of `{name}` objects or null")
+                    }
+                    Cardinality::Many => format!("a list of `{name}` objects"),
+                }
+            }
+        }
+    }
+
+    pub(crate) fn entity_name(&self, entity: usize) -> &str {
+        match &self.entities[entity] {
+            EntityPlan::Object(object) => &object.name,
+            EntityPlan::Union(union) => &union.name,
+        }
+    }
+}
+
+/// Lists longer than this find duplicates through a hash map; shorter ones
+/// compare identities pairwise without allocating.
+const PAIRWISE_LIMIT: usize = 16;
+
+struct Walker<'a> {
+    schema: &'a DocumentSchema,
+    path: PathStack<'a>,
+    errors: Vec<DocumentError>,
+}
+
+impl<'a> Walker<'a> {
+    fn new(schema: &'a DocumentSchema) -> Self {
+        Walker {
+            schema,
+            path: PathStack::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, kind: DocumentErrorKind) {
+        self.errors.push(DocumentError {
+            path: self.path.render(),
+            raw_path: self.path.raw(),
+            kind,
+        });
+    }
+
+    fn error_at(&mut self, key: &'a str, kind: DocumentErrorKind) {
+        self.path.push_key(key);
+        self.error(kind);
+        self.path.pop();
+    }
+
+    /// An object of an entity (a struct or a union).
+    fn entity(&mut self, entity: usize, value: &'a Value) -> Option<Value> {
+        let schema = self.schema;
+        match &schema.entities[entity] {
+            EntityPlan::Object(plan) => match value {
+                Value::Object(map) => self.object(plan, map).map(Value::Object),
+                _ => {
+                    self.error(DocumentErrorKind::WrongType {
+                        expected: format!("a `{}` object", plan.name),
+                        found: describe_found(value),
+                    });
+                    None
+                }
+            },
+            EntityPlan::Union(plan) => self.union(plan, value),
+        }
+    }
+
+    fn union(&mut self, plan: &'a UnionPlan, value: &'a Value) -> Option<Value> {
+        let Value::Object(map) = value else {
+            self.error(DocumentErrorKind::WrongType {
+                expected: format!("a `{}` object", plan.name),
+                found: describe_found(value),
+            });
+            return None;
+        };
+        let member = match map.get(&plan.tag) {
+            None => {
+                self.error(DocumentErrorKind::MissingTag {
+                    tag: plan.tag.clone(),
+                    accepted: plan.values.clone(),
+                });
+                return None;
+            }
+            Some(Value::String(tag)) => plan.members.iter().find(|(v, _)| v == tag),
+            Some(_) => None,
+        };
+        match member {
+            Some((_, member)) => self.entity(*member, value),
+            None => {
+                self.error_at(
+                    &plan.tag,
+                    DocumentErrorKind::NotAllowed {
+                        accepted: plan.values.clone(),
+                        found: describe_found(&map[&plan.tag]),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        plan: &'a ObjectPlan,
+        map: &'a Map<String, Value>,
+    ) -> Option<Map<String, Value>> {
+        let mut out = Map::with_capacity(plan.file_fields.len());
+        let mut ok = true;
+        let mut seen = 0;
+        for field in &plan.fields {
+            if field.model_only {
+                continue;
+            }
+            match map.get(&field.name) {
+                Some(value) => {
+                    seen += 1;
+                    self.path.push_key(&field.name);
+                    let normalised = self.field_value(field, value);
+                    self.path.pop();
+                    match normalised {
+                        Some(value) if ok => {
+                            out.insert(field.name.clone(), value);
+                        }
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+                None => match &field.default {
+                    Some(default) => {
+                        if ok {
+                            out.insert(field.name.clone(), default.value.clone());
+                        }
+                    }
+                    None => {
+                        let expected = self.schema.describe_field(field);
+                        self.error_at(&field.name, DocumentErrorKind::MissingField { expected });
+                        ok = false;
+                    }
+                },
+            }
+        }
+        if seen < map.len() {
+            ok = false;
+            for key in map.keys() {
+                match plan.fields.iter().find(|f| &f.name == key) {
+                    Some(field) if !field.model_only => {}
+                    Some(_) => self.error_at(key, DocumentErrorKind::ModelOnlyField),
+                    None => self.error_at(
+                        key,
+                        DocumentErrorKind::UnknownField {
+                            suggestion: did_you_mean(key, &plan.file_fields),
+                            accepted: plan.file_fields.clone(),
+                        },
+                    ),
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn field_value(&mut self, field: &'a FieldPlan, value: &'a Value) -> Option<Value> {
+        if let Some(fixed) = &field.fixed {
+            if value.as_str() == Some(fixed) {
+                return Some(value.clone());
+            }
+            self.error(DocumentErrorKind::NotAllowed {
+                accepted: vec![fixed.clone()],
+                found: describe_found(value),
+            });
+            return None;
+        }
+        match &field.kind {
+            FieldPlanKind::Value { ty, nullable } => self.value(ty, *nullable, value),
+            FieldPlanKind::Relation {
+                target,
+                cardinality,
+                nullable,
+            } => match (cardinality, value) {
+                (Cardinality::Optional, Value::Null) => Some(Value::Null),
+                (Cardinality::Many, Value::Null) if *nullable => Some(Value::Null),
+                (Cardinality::Many, Value::Array(items)) => self.list(*target, items),
+                (Cardinality::Many, _) => {
+                    self.error(DocumentErrorKind::WrongType {
+                        expected: self.schema.describe_field(field),
+                        found: describe_found(value),
+                    });
+                    None
+                }
+                (Cardinality::One | Cardinality::Optional, _) => self.entity(*target, value),
+            },
+        }
+    }
+
+    /// A primitive value; typed lists and mappings are checked item by item.
+    fn value(&mut self, ty: &'a ValueType, nullable: bool, value: &'a Value) -> Option<Value> {
+        match (ty, value) {
+            (
+                ValueType::List {
+                    items: Some(item_ty),
+                },
+                Value::Array(items),
+            ) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (index, item) in items.iter().enumerate() {
+                    self.path.push_item(index, None);
+                    match self.value(item_ty, false, item) {
+                        Some(item) => out.push(item),
+                        None => ok = false,
+                    }
+                    self.path.pop();
+                }
+                ok.then_some(Value::Array(out))
+            }
+            (
+                ValueType::Dict {
+                    values: Some(value_ty),
+                },
+                Value::Object(map),
+            ) => {
+                let mut out = Map::with_capacity(map.len());
+                let mut ok = true;
+                for (key, item) in map {
+                    self.path.push_key(key);
+                    match self.value(value_ty, false, item) {
+                        Some(item) => {
+                            out.insert(key.clone(), item);
+                        }
+                        None => ok = false,
+                    }
+                    self.path.pop();
+                }
+                ok.then_some(Value::Object(out))
+            }
+            _ => match coerce_scalar(ty, nullable, value) {
+                Ok(value) => Some(value),
+                Err(kind) => {
+                    self.error(kind);
+                    None
+                }
+            },
+        }
+    }
+
+    /// The items of a list relation; also refuses two items with one identity.
+    fn list(&mut self, target: usize, items: &'a [Value]) -> Option<Value> {
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        let mut seen = Seen::new(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let identity = self.identity(target, item);
+            let first = identity.as_ref().and_then(|identity| seen.find(identity));
+            self.path.push_item(index, identity);
+            match self.entity(target, item) {
+                Some(item) => out.push(item),
+                None => ok = false,
+            }
+            if let Some(first) = first {
+                self.duplicate(first, index);
+                ok = false;
+            }
+            if let (Some(identity), None) = (self.path.pop(), first) {
+                seen.insert(identity, index);
+            }
+        }
+        ok.then_some(Value::Array(out))
+    }
+
+    /// Reports the current item (at `second`) as a duplicate of item `first`
+    /// of the same list.
+    fn duplicate(&mut self, first: usize, second: usize) {
+        let identity = self
+            .path
+            .last_identity()
+            .map(identity_text)
+            .unwrap_or_default();
+        let second_path = self.path.render_by_index();
+        let prefix_len = second_path.len() - format!("[{second}]").len();
+        let first_path = format!("{}[{first}]", &second_path[..prefix_len]);
+        self.error(DocumentErrorKind::DuplicateItem {
+            first: first_path,
+            second: second_path,
+            identity,
+        });
+    }
+
+    /// The identity of a list item (spec §4.6): the union tag, then the keys,
+    /// with key values converted like the field. `None` when the item is not
+    /// a mapping or a part of its identity is missing or invalid.
+    fn identity(&self, target: usize, item: &'a Value) -> Option<Identity<'a>> {
+        let Value::Object(map) = item else {
+            return None;
+        };
+        match &self.schema.entities[target] {
+            EntityPlan::Union(union) => {
+                let tag = map.get(&union.tag)?.as_str()?;
+                let (value, member) = union.members.iter().find(|(v, _)| v == tag)?;
+                let EntityPlan::Object(member) = &self.schema.entities[*member] else {
+                    return None;
+                };
+                let mut identity = Vec::with_capacity(member.keys.len() + 1);
+                identity.push((union.tag.as_str(), Value::String(value.clone())));
+                keys_into(member, map, &mut identity)?;
+                Some(identity)
+            }
+            EntityPlan::Object(object) => {
+                let mut identity = Vec::with_capacity(object.keys.len());
+                keys_into(object, map, &mut identity)?;
+                Some(identity)
+            }
+        }
+    }
+}
+
+fn keys_into<'a>(
+    plan: &'a ObjectPlan,
+    map: &'a Map<String, Value>,
+    identity: &mut Identity<'a>,
+) -> Option<()> {
+    for &key in &plan.keys {
+        let field = &plan.fields[key];
+        let FieldPlanKind::Value { ty, nullable } = &field.kind else {
+            return None;
+        };
+        let raw = match map.get(&field.name) {
+            Some(value) => value,
+            None => &field.default.as_ref()?.value,
+        };
+        let value = coerce_scalar(ty, *nullable, raw).ok()?;
+        identity.push((field.name.as_str(), value));
+    }
+    Some(())
+}
+
+/// `type=folder, name=etc`
+fn identity_text(identity: &Identity<'_>) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in identity.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{key}={}", python_str(value));
+    }
+    out
+}
+
+/// The identities met so far in one list.
+enum Seen<'a> {
+    Few(Vec<(Identity<'a>, usize)>),
+    Many(HashMap<String, usize>),
+}
+
+impl<'a> Seen<'a> {
+    fn new(len: usize) -> Self {
+        if len <= PAIRWISE_LIMIT {
+            Seen::Few(Vec::with_capacity(len))
+        } else {
+            Seen::Many(HashMap::with_capacity(len))
+        }
+    }
+
+    /// The index of an earlier item with this identity.
+    fn find(&self, identity: &Identity<'a>) -> Option<usize> {
+        match self {
+            Seen::Few(seen) => seen
+                .iter()
+                .find(|(other, _)| other == identity)
+                .map(|(_, first)| *first),
+            Seen::Many(seen) => seen.get(&hash_key(identity)).copied(),
+        }
+    }
+
+    /// Records the identity of item `index`.
+    fn insert(&mut self, identity: Identity<'a>, index: usize) {
+        match self {
+            Seen::Few(seen) => seen.push((identity, index)),
+            Seen::Many(seen) => {
+                seen.insert(hash_key(&identity), index);
+            }
+        }
+    }
+}
+
+/// The JSON text of the values: unambiguous and type-aware (`1` ≠ `1.0`).
+fn hash_key(identity: &Identity<'_>) -> String {
+    let mut key = String::new();
+    for (_, value) in identity {
+        key.push_str(&value.to_string());
+        key.push('\u{0}');
+    }
+    key
+}
+
+/// The closest accepted name, when it is close enough to be a typo.
+fn did_you_mean(unknown: &str, accepted: &[String]) -> Option<String> {
+    accepted
+        .iter()
+        .map(|name| (strsim::jaro_winkler(unknown, name), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name.clone())
+}
