@@ -6,7 +6,7 @@
 mod support;
 
 use git_ops_runtime::document::{DocumentErrorKind, DocumentSchema, PathSegment};
-use git_ops_runtime::schema::{Cardinality, EntityId, EnumType, StoreSchema, ValueType};
+use git_ops_runtime::schema::{Cardinality, StoreSchema, ValueType};
 use serde_json::{Value, json};
 use support::*;
 
@@ -353,59 +353,6 @@ fn list_relations_need_lists_of_mappings() {
         ),
         [r#"branches[0]: expected a `Branch` object, found the string "b""#]
     );
-}
-
-/// A store with an `Option<Vec<T>>` relation, an enum, typed maps and an
-/// integer key.
-fn switch() -> StoreSchema {
-    let m = "acme::slices::switch::";
-    let speed = ValueType::Enum(EnumType {
-        id: EntityId::from("acme::slices::switch::Speed"),
-        values: vec!["1g".into(), "10g".into(), "100g".into()],
-        description: Some("Line rate of a port.".into()),
-    });
-    store(
-        "switch",
-        &format!("{m}Switch"),
-        vec![
-            embedded(
-                &format!("{m}Port"),
-                &[],
-                vec![
-                    value("number", U16),
-                    value("speed", speed.clone()).default(json!("10g")),
-                    optional("fallback", speed.clone()),
-                ],
-            )
-            .keys(&["number"]),
-            root(
-                &format!("{m}Switch"),
-                &[],
-                vec![
-                    value("hostname", ValueType::String),
-                    relation("ports", &format!("{m}Port"), Cardinality::Many)
-                        .default(Value::Null)
-                        .nullable_list(),
-                    value(
-                        "limits",
-                        ValueType::Dict {
-                            values: Some(Box::new(ValueType::INT)),
-                        },
-                    )
-                    .default(json!({})),
-                    value(
-                        "speeds",
-                        ValueType::List {
-                            items: Some(Box::new(speed)),
-                        },
-                    )
-                    .default(json!([])),
-                    value("annotations", ValueType::Any).default(Value::Null),
-                ],
-            )
-            .keys(&["hostname"]),
-        ],
-    )
 }
 
 #[test]

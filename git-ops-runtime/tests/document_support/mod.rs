@@ -9,8 +9,8 @@
 use serde_json::{Value, json};
 
 use git_ops_runtime::schema::{
-    Cardinality, EntityId, EntityKind, EntitySchema, Field, FieldKind, StoreSchema, UnionMember,
-    ValueType,
+    Cardinality, EntityId, EntityKind, EntitySchema, EnumType, Field, FieldKind, StoreSchema,
+    UnionMember, ValueType,
 };
 
 /// A required, non-nullable value field.
@@ -422,7 +422,60 @@ fn named_slice(module: &str) -> EntitySchema {
     .keys(&["name"])
 }
 
-/// Every example store, by name.
+/// A store with an `Option<Vec<T>>` relation, an enum, typed maps and an
+/// integer key.
+pub fn switch() -> StoreSchema {
+    let m = "acme::slices::switch::";
+    let speed = ValueType::Enum(EnumType {
+        id: EntityId::from("acme::slices::switch::Speed"),
+        values: vec!["1g".into(), "10g".into(), "100g".into()],
+        description: Some("Line rate of a port.".into()),
+    });
+    store(
+        "switch",
+        &format!("{m}Switch"),
+        vec![
+            embedded(
+                &format!("{m}Port"),
+                &[],
+                vec![
+                    value("number", U16),
+                    value("speed", speed.clone()).default(json!("10g")),
+                    optional("fallback", speed.clone()),
+                ],
+            )
+            .keys(&["number"]),
+            root(
+                &format!("{m}Switch"),
+                &[],
+                vec![
+                    value("hostname", ValueType::String),
+                    relation("ports", &format!("{m}Port"), Cardinality::Many)
+                        .default(Value::Null)
+                        .nullable_list(),
+                    value(
+                        "limits",
+                        ValueType::Dict {
+                            values: Some(Box::new(ValueType::INT)),
+                        },
+                    )
+                    .default(json!({})),
+                    value(
+                        "speeds",
+                        ValueType::List {
+                            items: Some(Box::new(speed)),
+                        },
+                    )
+                    .default(json!([])),
+                    value("annotations", ValueType::Any).default(Value::Null),
+                ],
+            )
+            .keys(&["hostname"]),
+        ],
+    )
+}
+
+/// Every example store.
 pub fn all_stores() -> Vec<StoreSchema> {
-    vec![vlan(), tree(), disk(), fs(), flat(), recursive()]
+    vec![vlan(), tree(), disk(), fs(), flat(), recursive(), switch()]
 }
