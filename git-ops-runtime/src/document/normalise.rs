@@ -458,12 +458,37 @@ fn hash_key(identity: &Identity<'_>) -> String {
     key
 }
 
-/// The closest accepted name, when it is close enough to be a typo.
+/// The closest accepted name, when it is close enough to be a typo: at most
+/// one edit (insertion, deletion, substitution or swap of neighbours) for
+/// short names, one more per four characters.
 fn did_you_mean(unknown: &str, accepted: &[String]) -> Option<String> {
+    let limit = (unknown.chars().count() / 4).max(1);
     accepted
         .iter()
-        .map(|name| (strsim::jaro_winkler(unknown, name), name))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|name| (strsim::damerau_levenshtein(unknown, name), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
         .map(|(_, name)| name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggestions() {
+        let fields: Vec<String> = ["name", "permissions", "owner", "group", "mtu", "some_flag"]
+            .map(String::from)
+            .to_vec();
+        let suggest = |unknown: &str| did_you_mean(unknown, &fields);
+        assert_eq!(suggest("permisions").as_deref(), Some("permissions"));
+        assert_eq!(suggest("premissions").as_deref(), Some("permissions"));
+        assert_eq!(suggest("mut").as_deref(), Some("mtu"));
+        assert_eq!(suggest("Name").as_deref(), Some("name"));
+        assert_eq!(suggest("some-flag").as_deref(), Some("some_flag"));
+        assert_eq!(suggest("ownr").as_deref(), Some("owner"));
+        assert_eq!(suggest("colour"), None);
+        assert_eq!(suggest("zzz"), None);
+        assert_eq!(suggest("perms"), None);
+    }
 }
