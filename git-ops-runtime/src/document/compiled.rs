@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::schema::{Cardinality, EntityId, EntityKind, FieldKind, StoreSchema, ValueType};
+use crate::schema::{
+    Cardinality, EntityId, EntityKind, EntitySchema, Field, FieldKind, StoreSchema, ValueType,
+};
 
 /// A [`StoreSchema`] prepared for reading and writing slice documents.
 ///
@@ -85,7 +87,12 @@ pub(crate) enum FieldPlanKind {
 }
 
 impl DocumentSchema {
-    /// Compiles a store schema (checked by [`StoreSchema::build`]).
+    /// Compiles a store schema.
+    ///
+    /// # Panics
+    ///
+    /// If the schema refers to an entity it does not hold: give it a schema
+    /// checked by [`StoreSchema::build`] (a deserialised manifest included).
     pub fn new(schema: &StoreSchema) -> DocumentSchema {
         let by_id: HashMap<EntityId, usize> = schema
             .entities
@@ -107,53 +114,7 @@ impl DocumentSchema {
                     values: members.iter().map(|m| m.value.clone()).collect(),
                 }),
                 EntityKind::Root | EntityKind::Embedded => {
-                    let fields: Vec<FieldPlan> = schema
-                        .all_fields(&entity.id)
-                        .into_iter()
-                        .map(|field| FieldPlan {
-                            name: field.name.clone(),
-                            kind: match &field.kind {
-                                FieldKind::Value { ty, nullable } => FieldPlanKind::Value {
-                                    ty: ty.clone(),
-                                    nullable: *nullable,
-                                },
-                                FieldKind::Relation {
-                                    target,
-                                    cardinality,
-                                    nullable,
-                                } => FieldPlanKind::Relation {
-                                    target: by_id[target],
-                                    cardinality: *cardinality,
-                                    nullable: *nullable,
-                                },
-                            },
-                            default: field
-                                .default
-                                .clone()
-                                .map(|value| DefaultValue { value, valid: true }),
-                            model_only: field.model_only,
-                            fixed: match (&field.default, field.discriminator) {
-                                (Some(Value::String(value)), true) => Some(value.clone()),
-                                _ => None,
-                            },
-                        })
-                        .collect();
-                    let keys = entity
-                        .resolved_keys
-                        .iter()
-                        .filter_map(|key| fields.iter().position(|f| &f.name == key))
-                        .collect();
-                    let file_fields = fields
-                        .iter()
-                        .filter(|f| !f.model_only)
-                        .map(|f| f.name.clone())
-                        .collect();
-                    EntityPlan::Object(ObjectPlan {
-                        name: entity.id.name().to_owned(),
-                        fields,
-                        keys,
-                        file_fields,
-                    })
+                    EntityPlan::Object(object_plan(schema, entity, &by_id))
                 }
             })
             .collect();
@@ -190,5 +151,64 @@ impl DocumentSchema {
                 object.fields[f].default = Some(DefaultValue { value, valid });
             }
         }
+    }
+}
+
+fn object_plan(
+    schema: &StoreSchema,
+    entity: &EntitySchema,
+    by_id: &HashMap<EntityId, usize>,
+) -> ObjectPlan {
+    let fields: Vec<FieldPlan> = schema
+        .all_fields(&entity.id)
+        .into_iter()
+        .map(|field| field_plan(field, by_id))
+        .collect();
+    let keys = entity
+        .resolved_keys
+        .iter()
+        .filter_map(|key| fields.iter().position(|f| &f.name == key))
+        .collect();
+    let file_fields = fields
+        .iter()
+        .filter(|f| !f.model_only)
+        .map(|f| f.name.clone())
+        .collect();
+    ObjectPlan {
+        name: entity.id.name().to_owned(),
+        fields,
+        keys,
+        file_fields,
+    }
+}
+
+fn field_plan(field: &Field, by_id: &HashMap<EntityId, usize>) -> FieldPlan {
+    FieldPlan {
+        name: field.name.clone(),
+        kind: match &field.kind {
+            FieldKind::Value { ty, nullable } => FieldPlanKind::Value {
+                ty: ty.clone(),
+                nullable: *nullable,
+            },
+            FieldKind::Relation {
+                target,
+                cardinality,
+                nullable,
+            } => FieldPlanKind::Relation {
+                target: by_id[target],
+                cardinality: *cardinality,
+                nullable: *nullable,
+            },
+        },
+        // Put in file form by `normalise_defaults` once every plan exists.
+        default: field
+            .default
+            .clone()
+            .map(|value| DefaultValue { value, valid: true }),
+        model_only: field.model_only,
+        fixed: match (&field.default, field.discriminator) {
+            (Some(Value::String(value)), true) => Some(value.clone()),
+            _ => None,
+        },
     }
 }
