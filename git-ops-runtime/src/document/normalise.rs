@@ -174,11 +174,22 @@ impl<'a> Walker<'a> {
         let mut out = Map::with_capacity(plan.file_fields.len());
         let mut ok = true;
         let mut seen = 0;
+        // Files written by git-ops hold their fields in plan order: follow the
+        // entries with a cursor and look keys up only when the order differs.
+        let mut entries = map.iter();
+        let mut next = entries.next();
         for field in &plan.fields {
             if field.model_only {
                 continue;
             }
-            match map.get(&field.name) {
+            let value = match next {
+                Some((key, value)) if *key == field.name => {
+                    next = entries.next();
+                    Some(value)
+                }
+                _ => map.get(&field.name),
+            };
+            match value {
                 Some(value) => {
                     seen += 1;
                     self.path.push_key(&field.name);
