@@ -9,6 +9,8 @@ use git_ops_runtime::schema::{FieldKind, StoreSchema, ValueType};
 #[path = "../../../git-ops-runtime/tests/document_support/mod.rs"]
 pub mod support;
 
+pub mod gaps;
+
 /// The header of the reference's worked examples (spec §9.6).
 pub const ACME_HEADER: &str = "\"\"\"\nAcme slices.\n\"\"\"";
 
@@ -94,4 +96,18 @@ pub fn golden(name: &str) -> String {
         .join("tests/golden")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The stores with every entity moved from crate `from` to crate `to`
+/// (`from::a::B` becomes `to::a::B`), to give each compiled module its own
+/// name.
+pub fn rename_module(stores: Vec<StoreSchema>, from: &str, to: &str) -> Vec<StoreSchema> {
+    stores
+        .into_iter()
+        .map(|store| {
+            let text = serde_json::to_string(&store).expect("serialises");
+            let text = text.replace(&format!("\"{from}::"), &format!("\"{to}::"));
+            serde_json::from_str(&text).expect("deserialises")
+        })
+        .collect()
 }
