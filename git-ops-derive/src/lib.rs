@@ -22,6 +22,8 @@ mod dummy;
 mod emit;
 mod ir;
 mod symbol;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
