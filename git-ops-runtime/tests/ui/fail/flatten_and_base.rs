@@ -31,4 +31,18 @@ struct WrongBase {
     extra: BTreeMap<String, String>,
 }
 
+// A union cannot be a base either.
+#[derive(Serialize, Deserialize, SliceObject)]
+#[serde(tag = "kind")]
+enum Either {
+    Named(Named),
+}
+
+#[derive(Serialize, Deserialize, SliceObject)]
+struct UnionBase {
+    #[slice(base)]
+    #[serde(flatten)]
+    either: Either,
+}
+
 fn main() {}
