@@ -225,6 +225,8 @@ fn cycles_and_container_defaults() {
         ["name", "b"],
         "skipped fields are not in the schema"
     );
+    let a: shapes::A = serde_json::from_value(json!({"name": "a", "cache": ["x"]})).unwrap();
+    assert!(a.cache.is_empty(), "serde skips it too");
     assert_eq!(
         schema.field(&in_shapes("C"), "a").unwrap().kind,
         FieldKind::Relation {
