@@ -13,6 +13,7 @@ use syn::{Data as SynData, DeriveInput, Fields, Generics, Ident, Type};
 
 use crate::attr::{self, ContainerKind};
 use crate::ctxt::Ctxt;
+use crate::symbol::SLICE;
 
 /// Which derive is expanding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +178,14 @@ impl<'a> Container<'a> {
                             Fields::Unnamed(_) => Style::Tuple,
                             Fields::Named(n) => Style::Struct(n.span()),
                         };
+                        for attr in v.fields.iter().flat_map(|f| &f.attrs) {
+                            if attr.path() == &SLICE {
+                                cx.error_spanned_by(
+                                    attr,
+                                    "`#[slice(...)]` has no options for the value a variant holds; put them on the fields of that struct",
+                                );
+                            }
+                        }
                         Variant {
                             ident: &v.ident,
                             value: String::new(),

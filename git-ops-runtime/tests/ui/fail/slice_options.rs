@@ -16,6 +16,7 @@ struct Host {
 enum Item {
     #[slice(key)]
     Host(Host),
+    Other(#[slice(key)] Host),
 }
 
 fn main() {}
