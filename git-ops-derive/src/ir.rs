@@ -119,13 +119,17 @@ impl<'a> Container<'a> {
     /// Builds the IR; `None` (with an error reported) for inputs that are not
     /// slice types at all.
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Self> {
-        let (data, keyword_span, kind) = match &input.data {
-            SynData::Struct(data) => (
-                Some(&data.fields),
-                data.struct_token.span,
-                ContainerKind::Struct,
-            ),
-            SynData::Enum(data) => (None, data.enum_token.span, ContainerKind::Enum),
+        let (attrs, data, keyword_span) = match &input.data {
+            SynData::Struct(data) => {
+                let attrs = attr::container(cx, &input.attrs, ContainerKind::Struct);
+                let fields = struct_fields(cx, input, &data.fields)?;
+                (attrs, Data::Struct(fields), data.struct_token.span)
+            }
+            SynData::Enum(data) => {
+                let attrs = attr::container(cx, &input.attrs, ContainerKind::Enum);
+                let variants = data.variants.iter().map(|v| variant(cx, v)).collect();
+                (attrs, Data::Enum(variants), data.enum_token.span)
+            }
             SynData::Union(data) => {
                 cx.error_at(
                     data.union_token.span,
@@ -133,69 +137,6 @@ impl<'a> Container<'a> {
                 );
                 return None;
             }
-        };
-        let attrs = attr::container(cx, &input.attrs, kind);
-        let data = match (data, &input.data) {
-            (Some(Fields::Named(named)), _) => Data::Struct(
-                named
-                    .named
-                    .iter()
-                    .map(|f| {
-                        let ident = f.ident.as_ref().expect("named field");
-                        let attrs = attr::field(cx, &f.attrs);
-                        let rust_name = ident.unraw().to_string();
-                        // `rename_all` is applied once every field is read.
-                        let wire_name = match &attrs.rename {
-                            Some(rename) => rename.value.clone(),
-                            None => rust_name.clone(),
-                        };
-                        Field {
-                            ident,
-                            rust_name,
-                            wire_name,
-                            ty: &f.ty,
-                            attrs,
-                        }
-                    })
-                    .collect(),
-            ),
-            (Some(fields), _) => {
-                cx.error_at(
-                    if matches!(fields, Fields::Unit) { input.ident.span() } else { fields.span() },
-                    "a slice object is a struct with named fields: its fields are the keys of a slice document",
-                );
-                return None;
-            }
-            (None, SynData::Enum(data)) => Data::Enum(
-                data.variants
-                    .iter()
-                    .map(|v| {
-                        let style = match &v.fields {
-                            Fields::Unit => Style::Unit,
-                            Fields::Unnamed(u) if u.unnamed.len() == 1 => {
-                                Style::Newtype(&u.unnamed[0].ty)
-                            }
-                            Fields::Unnamed(_) => Style::Tuple,
-                            Fields::Named(n) => Style::Struct(n.span()),
-                        };
-                        for attr in v.fields.iter().flat_map(|f| &f.attrs) {
-                            if attr.path() == &SLICE {
-                                cx.error_spanned_by(
-                                    attr,
-                                    "`#[slice(...)]` has no options for the value a variant holds; put them on the fields of that struct",
-                                );
-                            }
-                        }
-                        Variant {
-                            ident: &v.ident,
-                            value: String::new(),
-                            style,
-                            attrs: attr::variant(cx, &v.attrs),
-                        }
-                    })
-                    .collect(),
-            ),
-            (None, _) => unreachable!("structs have fields"),
         };
         let mut container = Container {
             ident: &input.ident,
@@ -310,5 +251,70 @@ impl<'a> Container<'a> {
         } else {
             Keys::Declared(marked)
         }
+    }
+}
+
+/// The fields of a struct with named fields; `None` (reported) otherwise.
+fn struct_fields<'a>(
+    cx: &Ctxt,
+    input: &'a DeriveInput,
+    fields: &'a Fields,
+) -> Option<Vec<Field<'a>>> {
+    let Fields::Named(named) = fields else {
+        let span = match fields {
+            Fields::Unit => input.ident.span(),
+            _ => fields.span(),
+        };
+        cx.error_at(
+            span,
+            "a slice object is a struct with named fields: its fields are the keys of a slice document",
+        );
+        return None;
+    };
+    let fields = named
+        .named
+        .iter()
+        .map(|f| {
+            let ident = f.ident.as_ref().expect("named field");
+            let attrs = attr::field(cx, &f.attrs);
+            let rust_name = ident.unraw().to_string();
+            // `rename_all` is applied once the container is built.
+            let wire_name = match &attrs.rename {
+                Some(rename) => rename.value.clone(),
+                None => rust_name.clone(),
+            };
+            Field {
+                ident,
+                rust_name,
+                wire_name,
+                ty: &f.ty,
+                attrs,
+            }
+        })
+        .collect();
+    Some(fields)
+}
+
+/// One enum variant; its wire value is set by `apply_rename_all`.
+fn variant<'a>(cx: &Ctxt, v: &'a syn::Variant) -> Variant<'a> {
+    let style = match &v.fields {
+        Fields::Unit => Style::Unit,
+        Fields::Unnamed(u) if u.unnamed.len() == 1 => Style::Newtype(&u.unnamed[0].ty),
+        Fields::Unnamed(_) => Style::Tuple,
+        Fields::Named(n) => Style::Struct(n.span()),
+    };
+    for attr in v.fields.iter().flat_map(|f| &f.attrs) {
+        if attr.path() == &SLICE {
+            cx.error_spanned_by(
+                attr,
+                "`#[slice(...)]` has no options for the value a variant holds; put them on the fields of that struct",
+            );
+        }
+    }
+    Variant {
+        ident: &v.ident,
+        value: String::new(),
+        style,
+        attrs: attr::variant(cx, &v.attrs),
     }
 }
