@@ -2,13 +2,13 @@
 //!
 //! The derive emits two kinds of code that lean on this module:
 //!
-//! - compile-time checks: `const` items that inspect [`Shape`]s, the field
-//!   tables of [`SliceStruct`] and [`NumberKind`]s, and panic (a compile error)
+//! - compile-time checks: `const` items that inspect `Shape`s, the field
+//!   tables of `SliceStruct` and `NumberKind`s, and panic (a compile error)
 //!   with a message the macro wrote. The functions here only *report* a
 //!   problem; the panic is emitted in the user's crate, with the span of the
 //!   offending token, so the error points there and nowhere else;
-//! - the body of `SliceObject::entity_schema`, built with [`field`],
-//!   [`entity`] and friends so that the emitted code does not spell out the
+//! - the body of `SliceObject::entity_schema`, built with `field`,
+//!   `entity` and friends so that the emitted code does not spell out the
 //!   model's structs.
 //!
 //! Nothing here is a public API: it may change in any release.
