@@ -5,7 +5,7 @@
 //!
 //! A module author declares the slices of a store as Rust types:
 //!
-//! ```ignore
+//! ```
 //! use git_ops_runtime::{Slice, SliceObject};
 //! use serde::{Deserialize, Serialize};
 //!
