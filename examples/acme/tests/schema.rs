@@ -2,9 +2,6 @@
 //! worked examples (spec §9.6 and the verified scaffolds of §6.6) and
 //! snapshotted.
 
-#[path = "../../common/scaffold.rs"]
-mod scaffold;
-
 use git_ops_runtime::Slice;
 use git_ops_runtime::schema::{
     Cardinality, EntityId, EntityKind, FieldKind, StoreSchema, UnionMember, ValueType,
@@ -113,7 +110,8 @@ mod vlan {
     fn scaffold_is_the_verified_one() {
         let schema = Vlan::store_schema();
         assert_eq!(
-            scaffold::scaffold_json(&schema, &schema.root),
+            serde_json::to_string(&git_ops_runtime::document::scaffold(&schema, &schema.root))
+                .unwrap(),
             r#"{"vid":"<REPLACE_THIS>","label":null,"mtu":1500.0,"enabled":true,"ports":[],"extra":{}}"#
         );
     }
@@ -211,7 +209,8 @@ mod tree {
     fn scaffold_is_the_verified_one() {
         let schema = Tree::store_schema();
         assert_eq!(
-            scaffold::scaffold_json(&schema, &schema.root),
+            serde_json::to_string(&git_ops_runtime::document::scaffold(&schema, &schema.root))
+                .unwrap(),
             concat!(
                 r#"{"label":"<REPLACE_THIS>","note":null,"owner":null,"#,
                 r#""trunk":{"label":"<REPLACE_THIS>","note":null,"weight":null,"children":[]},"#,
@@ -332,7 +331,8 @@ mod disk {
     fn scaffold_is_the_verified_one() {
         let schema = Volume::store_schema();
         assert_eq!(
-            scaffold::scaffold_json(&schema, &schema.root),
+            serde_json::to_string(&git_ops_runtime::document::scaffold(&schema, &schema.root))
+                .unwrap(),
             r#"{"name":"<REPLACE_THIS>","mode":"644","kind":"dir","items":[],"mount":"<REPLACE_THIS>"}"#
         );
     }

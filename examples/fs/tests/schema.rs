@@ -1,9 +1,6 @@
 //! The schema of store `fs`, checked against the reference (spec §8.2, §8.5,
 //! §12 scenarios 38 and 50) and snapshotted.
 
-#[path = "../../common/scaffold.rs"]
-mod scaffold;
-
 use fs::{File, Folder, FolderContent, PathBase, RootFolder};
 use git_ops_runtime::schema::{
     Cardinality, Discriminator, EntityId, EntityKind, FieldKind, StoreSchema, UnionMember,
@@ -246,11 +243,11 @@ fn descriptions_come_from_doc_comments() {
 fn scaffolds_match_scenario_38() {
     let schema = schema();
     assert_eq!(
-        scaffold::scaffold_json(&schema, &schema.root),
+        serde_json::to_string(&git_ops_runtime::document::scaffold(&schema, &schema.root)).unwrap(),
         r#"{"name":"<REPLACE_THIS>","permissions":"770","owner":null,"group":null,"type":"folder","content":[],"root":"<REPLACE_THIS>"}"#
     );
     assert_eq!(
-        scaffold::scaffold_json(&schema, &id("File")),
+        serde_json::to_string(&git_ops_runtime::document::scaffold(&schema, &id("File"))).unwrap(),
         r#"{"name":"<REPLACE_THIS>","permissions":"770","owner":null,"group":null,"type":"file","content":""}"#
     );
 }
