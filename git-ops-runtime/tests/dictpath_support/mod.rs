@@ -53,11 +53,8 @@ fn selector_value(wild: bool) -> BoxedStrategy<SelectorValue> {
 /// A valid section (selector keys made unique).
 pub fn section(wild: bool) -> BoxedStrategy<Section> {
     let plain = key(wild).prop_map(Section::Key);
-    let item = (
-        name(),
-        vec((key(wild), selector_value(wild)), 1..4),
-    )
-        .prop_map(|(relation, pairs)| {
+    let item =
+        (name(), vec((key(wild), selector_value(wild)), 1..4)).prop_map(|(relation, pairs)| {
             let mut selectors: Vec<Selector> = Vec::new();
             for (key, value) in pairs {
                 if !selectors.iter().any(|s| s.key == key) {
@@ -74,8 +71,9 @@ pub fn section(wild: bool) -> BoxedStrategy<Section> {
 
 /// A path without wildcards.
 pub fn plain_path() -> impl Strategy<Value = DictPath> {
-    vec(section(false), 0..4)
-        .prop_map(|sections| DictPath::from_sections(sections).expect("generated sections are valid"))
+    vec(section(false), 0..4).prop_map(|sections| {
+        DictPath::from_sections(sections).expect("generated sections are valid")
+    })
 }
 
 /// A path that may have wildcards.
@@ -98,8 +96,13 @@ pub fn path_char() -> impl Strategy<Value = char> {
 /// paths with one character inserted, removed or replaced.
 pub fn path_like_string() -> impl Strategy<Value = String> {
     let random = vec(path_char(), 0..14).prop_map(|chars| chars.into_iter().collect::<String>());
-    let mutated = (wild_path(), any::<prop::sample::Index>(), 0..3u8, path_char()).prop_map(
-        |(path, at, how, c)| {
+    let mutated = (
+        wild_path(),
+        any::<prop::sample::Index>(),
+        0..3u8,
+        path_char(),
+    )
+        .prop_map(|(path, at, how, c)| {
             let mut chars: Vec<char> = path.render().chars().collect();
             let i = at.index(chars.len() + 1);
             match how {
@@ -111,8 +114,7 @@ pub fn path_like_string() -> impl Strategy<Value = String> {
                 _ => chars.push(c),
             }
             chars.into_iter().collect::<String>()
-        },
-    );
+        });
     prop_oneof![random, mutated]
 }
 
