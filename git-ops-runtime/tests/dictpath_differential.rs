@@ -308,7 +308,15 @@ fn same_behaviour_as_inmanta_core() {
         .map(str::to_owned),
     );
     let render_paths = sample(wild_path(), 1500);
-    let identities = sample(identity_json(), 2000);
+    // Identity values as the store gets them: read from JSON text.
+    let identity_texts: Vec<String> = sample(identity_json(), 2000)
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    let identities: Vec<Value> = identity_texts
+        .iter()
+        .map(|text| serde_json::from_str(text).unwrap())
+        .collect();
     let mut lookup_cases = sample((document(), lookup_path()), 3000);
     // Where the matching decisions show: numbers against booleans.
     let booleans = json!({"l": [{"k": true, "n": 1}, {"k": 1, "n": 2}, {"k": false, "n": 3}]});
@@ -346,8 +354,8 @@ fn same_behaviour_as_inmanta_core() {
             "sections": enc_sections(p.sections()),
             "rust": p.render(),
         })).collect::<Vec<_>>(),
-        "identity": identities.iter().zip(&identity_paths).map(|(v, p)| json!({
-            "json": v.to_string(),
+        "identity": identity_texts.iter().zip(&identity_paths).map(|(text, p)| json!({
+            "json": text,
             "rust": p.render(),
         })).collect::<Vec<_>>(),
         "lookup": lookup_cases.iter().map(|(doc, path)| json!({

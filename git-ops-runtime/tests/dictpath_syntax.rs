@@ -180,6 +180,13 @@ fn identity_values_use_python_str() {
     ] {
         assert_both_ways(&item(&root, "items", &[("k", value)]), rendered);
     }
+    // A float read from a file keeps the digits Python reads (serde_json needs
+    // its `float_roundtrip` feature for this one).
+    let read: Value = serde_json::from_str("1.0715660391465826e-75").unwrap();
+    assert_both_ways(
+        &item(&root, "items", &[("k", read)]),
+        r"items[k=1\.0715660391465826e-75]",
+    );
 }
 
 #[test]
