@@ -11,7 +11,8 @@ use super::compiled::{
     DocumentSchema, EntityPlan, FieldPlan, FieldPlanKind, ObjectPlan, UnionPlan,
 };
 use super::error::{DocumentError, DocumentErrorKind, DocumentErrors};
-use super::path::{Identity, PathStack, python_str};
+use super::path::{Identity, PathStack};
+use crate::dictpath::python_str;
 use crate::schema::{Cardinality, ValueType};
 
 impl DocumentSchema {
