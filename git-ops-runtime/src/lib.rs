@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod format;
 pub mod schema;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};
