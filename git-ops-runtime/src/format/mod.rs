@@ -2,14 +2,36 @@
 //!
 //! A project must be able to switch between the Python original and this
 //! engine without a git diff, so the writers reproduce the original's bytes:
-//! [`json::to_json`] writes like Python's `json.dumps(value, indent=2)`,
-//! [`yaml::to_yaml`] like PyYAML's `yaml.safe_dump(value, sort_keys=False)`.
-//! [`filename`] is the slice file-name grammar.
+//!
+//! - [`json::to_json`] writes like Python's `json.dumps(value, indent=2)`
+//!   (active files, `.migrations.json`, JSON source files);
+//! - [`yaml::to_yaml`] writes like PyYAML's `yaml.safe_dump(value,
+//!   sort_keys=False)` (YAML source files).
+//!
+//! The readers ([`read::read`]) refuse what a slice file must not contain
+//! (duplicate keys, a top level that is not a mapping, values JSON cannot
+//! hold) with a [`Position`], and read YAML scalars the way PyYAML's YAML 1.1
+//! `safe_load` does, so a file means the same in both tools.
+//! [`locate::locate`] finds where a value sits in a source text, for error
+//! messages; [`filename`] is the slice file-name grammar.
+//!
+//! ```
+//! use git_ops_runtime::format::{self, Format};
+//!
+//! let doc = format::read::read(b"vid: 10\nlabel: null\n", Format::Yaml).unwrap();
+//! let value = serde_json::Value::Object(doc);
+//! assert_eq!(format::json::to_json(&value), "{\n  \"vid\": 10,\n  \"label\": null\n}");
+//! assert_eq!(format::yaml::to_yaml(&value), "vid: 10\nlabel: null\n");
+//! ```
+//!
+//! The rules and where they differ from the original are in `docs/formats.md`.
 
 pub mod filename;
 pub mod json;
+pub mod locate;
 mod position;
 mod pyfloat;
+pub mod read;
 pub mod yaml;
 
 pub use position::Position;

@@ -21,6 +21,7 @@
 //! ```
 
 mod emitter;
+pub(crate) mod events;
 pub(crate) mod resolver;
 
 use serde_json::Value;
