@@ -13,7 +13,8 @@
 //! hold) with a [`Position`], and read YAML scalars the way PyYAML's YAML 1.1
 //! `safe_load` does, so a file means the same in both tools.
 //! [`locate::locate`] finds where a value sits in a source text, for error
-//! messages; [`filename`] is the slice file-name grammar.
+//! messages; [`filename`] is the slice file-name grammar and [`atomic`]
+//! writes files through a temporary file and a rename.
 //!
 //! ```
 //! use git_ops_runtime::format::{self, Format};
@@ -26,6 +27,7 @@
 //!
 //! The rules and where they differ from the original are in `docs/formats.md`.
 
+pub mod atomic;
 pub mod filename;
 pub mod json;
 pub mod locate;
