@@ -35,8 +35,9 @@ impl Position {
         Position { line, column }
     }
 
-    /// The position of the byte `byte_column` (1-based, counted in bytes as
-    /// serde_json reports it) on line `line`; `0` means the start of the line.
+    /// The position serde_json means by `line` and `byte_column`: the
+    /// column counts the bytes read on that line, the last of which is the
+    /// one at fault; `0` means the line break before the line.
     pub(crate) fn of_line_and_byte_column(
         text: &[u8],
         line: usize,
@@ -50,7 +51,9 @@ impl Position {
             }
         }
         if byte_column == 0 {
-            return Position::of_byte_offset(text, start);
+            // Nothing consumed on this line: the last character read is the
+            // line break that ends the previous line.
+            return Position::of_byte_offset(text, start.saturating_sub(1));
         }
         // The byte at `byte_column` is the one at fault: point at the
         // character that contains it.
@@ -99,9 +102,14 @@ mod tests {
             Position::of_line_and_byte_column(text, 2, 9),
             Position::new(2, 8)
         );
+        // Column 0: the line break at the end of line 2.
         assert_eq!(
             Position::of_line_and_byte_column(text, 3, 0),
-            Position::new(3, 1)
+            Position::new(2, 9)
+        );
+        assert_eq!(
+            Position::of_line_and_byte_column(b"", 1, 0),
+            Position::new(1, 1)
         );
     }
 }

@@ -168,8 +168,8 @@ mod tests {
             (5e-324, "5e-324"),
             (0.30000000000000004, "0.30000000000000004"),
             (123.456, "123.456"),
-            // A midpoint: Python rounds the 17th digit to even.
-            (-27087630593803.0625, "-27087630593803.062"),
+            // -27087630593803.0625, a midpoint: Python rounds the 17th digit to even.
+            (-433_402_089_500_849.0 / 16.0, "-27087630593803.062"),
         ];
         for &(value, expected) in cases {
             assert_eq!(repr(value), expected, "repr({value:e})");

@@ -151,14 +151,14 @@ impl Scanner<'_> {
             self.skip_whitespace();
             let key_start = self.position();
             let key = self.string()?;
-            if self.first_duplicate.is_none() {
-                if let Some(first) = entries.iter().find(|entry| entry.key == key) {
-                    self.first_duplicate = Some(Duplicate {
-                        key: key.clone(),
-                        first: first.key_start,
-                        second: key_start,
-                    });
-                }
+            if self.first_duplicate.is_none()
+                && let Some(first) = entries.iter().find(|entry| entry.key == key)
+            {
+                self.first_duplicate = Some(Duplicate {
+                    key: key.clone(),
+                    first: first.key_start,
+                    second: key_start,
+                });
             }
             self.skip_whitespace();
             self.eat(b':')?;

@@ -45,7 +45,7 @@ pub(super) fn span_tree(text: &str) -> Option<Rc<SpanNode>> {
     loop {
         let event = events.next_event().ok()?;
         let start = event.start;
-        let mut anchor = event.anchor.map(|(id, _)| id);
+        let mut anchor = event.anchor.map(|anchor| anchor.id);
         let done = match event.kind {
             EventKind::StreamEnd => {
                 return Some(Rc::new(SpanNode {

@@ -28,16 +28,16 @@ pub(super) fn read(text: &str) -> Result<(Value, Position), ReadError> {
         Err(error) if flags.duplicate.get() => return Err(duplicate_error(text, &error)),
         Err(error) => return Err(syntax_error(text, &error)),
     };
-    if flags.huge_float.get() {
-        if let Some((literal, position)) = scanner::first_out_of_range_integer(text) {
-            return Err(ReadError {
-                kind: ReadErrorKind::Unrepresentable {
-                    text: literal,
-                    reason: "integers must be between -9223372036854775808 and 18446744073709551615",
-                },
-                position,
-            });
-        }
+    if flags.huge_float.get()
+        && let Some((literal, position)) = scanner::first_out_of_range_integer(text)
+    {
+        return Err(ReadError {
+            kind: ReadErrorKind::Unrepresentable {
+                text: literal,
+                reason: "integers must be between -9223372036854775808 and 18446744073709551615",
+            },
+            position,
+        });
     }
     let start = text
         .find(|c: char| !c.is_ascii_whitespace())

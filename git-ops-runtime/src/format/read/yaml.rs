@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use super::{ReadError, ReadErrorKind, kind_name};
 use crate::format::Position;
-use crate::format::yaml::events::{EventKind, Events, SyntaxError, Tag};
+use crate::format::yaml::events::{Anchor, EventKind, Events, SyntaxError, Tag};
 use crate::format::yaml::resolver::{self, Implicit, ScalarProblem};
 
 /// How many nodes aliases may add to a document, all aliases together.
@@ -178,7 +178,7 @@ impl<'a> Composer<'a> {
             let event = self.events.next_event()?;
             let start = event.start;
             let anchor = match event.anchor {
-                Some((id, name)) => Some(self.define_anchor(id, name, start)?),
+                Some(anchor) => Some(self.define_anchor(anchor)?),
                 None => None,
             };
             let head = Head {
@@ -248,30 +248,26 @@ impl<'a> Composer<'a> {
         }
     }
 
-    fn define_anchor(
-        &mut self,
-        id: usize,
-        name: Cow<'_, str>,
-        start: Position,
-    ) -> Result<usize, ReadError> {
-        if let Some(&first) = self.anchor_names.get(name.as_ref()) {
+    fn define_anchor(&mut self, anchor: Anchor<'_>) -> Result<usize, ReadError> {
+        if let Some(&first) = self.anchor_names.get(anchor.name.as_ref()) {
             return Err(error(
                 ReadErrorKind::DuplicateAnchor {
-                    name: name.into_owned(),
+                    name: anchor.name.into_owned(),
                     first,
                 },
-                start,
+                anchor.start,
             ));
         }
-        self.anchor_names.insert(name.into_owned(), start);
+        self.anchor_names
+            .insert(anchor.name.into_owned(), anchor.start);
         self.anchors.insert(
-            id,
+            anchor.id,
             Anchored {
                 value: None,
                 nodes: 0,
             },
         );
-        Ok(id)
+        Ok(anchor.id)
     }
 
     /// The value of the anchored node `id` and its size in nodes.

@@ -455,10 +455,10 @@ fn represent(value: &Value) -> (std::borrow::Cow<'_, str>, bool) {
                 // `repr(data).lower()`, with ".0" before the exponent when
                 // there is no dot ("1e+16" -> "1.0e+16").
                 pyfloat::write_repr(number.as_f64().unwrap_or_default(), &mut text);
-                if !text.contains('.') {
-                    if let Some(e) = text.find('e') {
-                        text.insert_str(e, ".0");
-                    }
+                if !text.contains('.')
+                    && let Some(e) = text.find('e')
+                {
+                    text.insert_str(e, ".0");
                 }
             } else {
                 json::write_number(number, &mut text);

@@ -19,8 +19,17 @@ pub(crate) type Tag = String;
 pub(crate) struct Event<'a> {
     pub(crate) kind: EventKind<'a>,
     pub(crate) start: Position,
-    /// The anchor defined on this node: the parser's id and the name.
-    pub(crate) anchor: Option<(usize, Cow<'a, str>)>,
+    /// The anchor defined on this node: the parser's id, the name and
+    /// where `&name` is written.
+    pub(crate) anchor: Option<Anchor<'a>>,
+}
+
+/// An anchor definition (`&name`).
+#[derive(Debug)]
+pub(crate) struct Anchor<'a> {
+    pub(crate) id: usize,
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) start: Position,
 }
 
 #[derive(Debug)]
@@ -142,7 +151,7 @@ impl<'a> Events<'a> {
                 // and comments (not emitted with these options).
                 _ => continue,
             };
-            let anchor = (anchor_id != 0).then(|| (anchor_id, self.anchor_name(anchor_id)));
+            let anchor = (anchor_id != 0).then(|| self.anchor(anchor_id, start));
             return Ok(Event {
                 kind,
                 start,
@@ -151,18 +160,24 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// The name of the anchor `id`, from the metadata event that follows
-    /// its node.
-    fn anchor_name(&mut self, id: usize) -> Cow<'a, str> {
+    /// The anchor `id`, from the metadata event that follows its node
+    /// (`node_start` if that event is missing).
+    fn anchor(&mut self, id: usize, node_start: Position) -> Anchor<'a> {
         let next_is_it = matches!(
             self.parser.peek(),
             Some(Ok((Raw::Anchor(anchor_id, _), _))) if *anchor_id == id
         );
-        if next_is_it {
-            if let Some(Ok((Raw::Anchor(_, name), _))) = self.parser.next_event() {
-                return name;
-            }
+        if next_is_it && let Some(Ok((Raw::Anchor(_, name), span))) = self.parser.next_event() {
+            return Anchor {
+                id,
+                name,
+                start: position(&span.start),
+            };
         }
-        Cow::Borrowed("")
+        Anchor {
+            id,
+            name: Cow::Borrowed(""),
+            start: node_start,
+        }
     }
 }

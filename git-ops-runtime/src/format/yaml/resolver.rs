@@ -35,17 +35,20 @@ pub(crate) enum Implicit {
     Yaml,
 }
 
+/// Whether a scalar's text matches one of PyYAML's resolver expressions.
+type Matcher = fn(&[u8]) -> bool;
+
 /// The type PyYAML gives the plain scalar `value`, or `None` for a string.
 pub(crate) fn resolve_plain(value: &str) -> Option<Implicit> {
     // Python's `re.match(r'^(?:...)$', value)`: `$` matches at the end or
     // before a final newline.
-    let matches = |matcher: fn(&[u8]) -> bool| {
+    let matches = |matcher: Matcher| {
         let bytes = value.as_bytes();
         matcher(bytes) || bytes.strip_suffix(b"\n").is_some_and(matcher)
     };
     // The resolvers PyYAML tries for the first character, in registration
     // order (bool, float, int, merge, null, timestamp, value, yaml).
-    let candidates: &[(Implicit, fn(&[u8]) -> bool)] = match value.as_bytes().first() {
+    let candidates: &[(Implicit, Matcher)] = match value.as_bytes().first() {
         None => &[(Implicit::Null, is_null)],
         Some(b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => &[(Implicit::Bool, is_bool)],
         Some(b'n' | b'N') => &[(Implicit::Bool, is_bool), (Implicit::Null, is_null)],
@@ -233,20 +236,17 @@ pub(crate) fn is_int(s: &[u8]) -> bool {
     };
     let all =
         |bytes: &[u8], pred: fn(u8) -> bool| !bytes.is_empty() && bytes.iter().all(|&b| pred(b));
-    if let Some(rest) = unsigned.strip_prefix(b"0b") {
-        if all(rest, |b| b == b'0' || b == b'1' || b == b'_') {
-            return true;
-        }
-    }
-    if let Some(rest) = unsigned.strip_prefix(b"0x") {
-        if all(rest, |b| b.is_ascii_hexdigit() || b == b'_') {
-            return true;
-        }
-    }
-    if let Some(rest) = unsigned.strip_prefix(b"0") {
-        if rest.is_empty() || all(rest, |b| (b'0'..=b'7').contains(&b) || b == b'_') {
-            return true;
-        }
+    let binary = unsigned
+        .strip_prefix(b"0b")
+        .is_some_and(|rest| all(rest, |b| b == b'0' || b == b'1' || b == b'_'));
+    let hexadecimal = unsigned
+        .strip_prefix(b"0x")
+        .is_some_and(|rest| all(rest, |b| b.is_ascii_hexdigit() || b == b'_'));
+    let octal_or_zero = unsigned.strip_prefix(b"0").is_some_and(|rest| {
+        rest.is_empty() || all(rest, |b| (b'0'..=b'7').contains(&b) || b == b'_')
+    });
+    if binary || hexadecimal || octal_or_zero {
+        return true;
     }
     let mut c = Cursor::new(unsigned);
     if !c.eat(|b| (b'1'..=b'9').contains(&b)) {
