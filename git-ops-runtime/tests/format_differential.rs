@@ -219,7 +219,7 @@ fn show(text: &str) -> String {
 }
 
 #[test]
-fn writers_and_yaml_reader_agree_with_python() {
+fn format_writers_and_yaml_reader_agree_with_python() {
     let cases = env_number("GIT_OPS_DIFF_CASES", 3000) as usize;
     let mut documents = corpus();
     documents.extend(sample(strategies::document(), cases));

@@ -141,7 +141,7 @@ fn format_yaml_reads_scalars_as_pyyaml_does() {
     // Each expected value checked with PyYAML 6.0.4 safe_load.
     let text = "\
 b1: yes\nb2: Off\nb3: y\nn1: ~\nn2:\nn3: Null\n\
-i1: 0644\ni2: 1_000\ni3: 1:30\ni4: 0x1F\ni5: 0b101\ni6: -0\ni7: 09\n\
+i1: 0644\ni2: 1_000\ni3: 1:30\ni4: 0x1F\ni5: 0b101\ni6: -0\ni7: 09\ni8: 0o17\ni9: +12\n\
 f1: 1.5\nf2: 1e5\nf3: 1.0e+5\nf4: .5\nf5: 1:30.5\nf6: -0.0\n\
 s1: '1'\ns2: \"yes\"\ns3: !!str 12\ns4: 2024-01-10\ns5: 2001-12-14 21:59:43.10 -5\n\
 t1: ! 12\nt2: !!int \"42\"\nt3: !!float \"1\"\nt4: !!null abc\n";
@@ -149,7 +149,7 @@ t1: ! 12\nt2: !!int \"42\"\nt3: !!float \"1\"\nt4: !!null abc\n";
         ok(text, Format::Yaml),
         json!({
             "b1": true, "b2": false, "b3": "y", "n1": null, "n2": null, "n3": null,
-            "i1": 420, "i2": 1000, "i3": 90, "i4": 31, "i5": 5, "i6": 0, "i7": "09",
+            "i1": 420, "i2": 1000, "i3": 90, "i4": 31, "i5": 5, "i6": 0, "i7": "09", "i8": "0o17", "i9": 12,
             "f1": 1.5, "f2": "1e5", "f3": 100000.0, "f4": 0.5, "f5": 90.5, "f6": -0.0,
             "s1": "1", "s2": "yes", "s3": "12", "s4": "2024-01-10", "s5": "2001-12-14 21:59:43.10 -5",
             "t1": 12, "t2": 42, "t3": 1.0, "t4": null,
