@@ -36,6 +36,8 @@
 mod json;
 mod yaml;
 
+pub use yaml::MAX_ALIAS_NODES;
+
 use serde_json::{Map, Value};
 
 use super::{Format, Position};

@@ -14,8 +14,13 @@
 //! - anchors and aliases are expanded (an alias inside its own anchor, an
 //!   anchor defined twice and an expansion beyond [`MAX_ALIAS_NODES`] nodes
 //!   are refused); merge keys (`<<: *base`, `<<: [*a, *b]`) are merged as
-//!   PyYAML does: merged keys first, the mapping's own keys override;
+//!   PyYAML 6 does: merged keys first, in the order of the sources, the
+//!   mapping's own keys override; sources that disagree on a key the
+//!   mapping does not set are refused (PyYAML versions disagree there);
 //! - keys must be strings, and a key may not appear twice in one mapping;
+//! - a plain `<<` or `=` outside a key is refused, as PyYAML refuses it;
+//! - characters PyYAML refuses are refused, and so are raw NEL, LS and PS,
+//!   which are line breaks in YAML 1.1 only;
 //! - a stream with more than one document is refused, an empty one is null.
 
 use std::borrow::Cow;
