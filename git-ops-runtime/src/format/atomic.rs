@@ -44,24 +44,29 @@ pub enum Durability {
 }
 
 /// A step of [`write_atomic`] that failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WriteStep {
     /// Creating the temporary file.
+    #[error("creating the temporary file")]
     Create,
     /// Writing the bytes (or the permissions) to it.
+    #[error("writing the temporary file")]
     Write,
     /// Syncing it to disk.
+    #[error("syncing the temporary file")]
     Sync,
     /// Renaming it over the target.
+    #[error("renaming the temporary file over the target")]
     Rename,
     /// Syncing the folder after the rename (the new content is in place).
+    #[error("syncing the folder")]
     SyncFolder,
 }
 
 /// [`write_atomic`] failed; the target is unchanged unless the step is
 /// [`WriteStep::SyncFolder`].
 #[derive(Debug, thiserror::Error)]
-#[error("could not write the file ({step:?} failed): {source}")]
+#[error("could not write the file: {step} failed: {source}")]
 pub struct AtomicWriteError {
     /// The step that failed.
     pub step: WriteStep,
