@@ -41,6 +41,16 @@ fn format_atomic_creates_a_new_file() {
 }
 
 #[test]
+fn format_atomic_writes_names_at_the_length_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // 250 bytes: the file system takes 255, a temporary name with the
+    // whole target in it would not fit.
+    let path = dir.path().join(format!("{}@v1.json", "n".repeat(241)));
+    write_atomic(&path, b"{}", Durability::None).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"{}");
+}
+
+#[test]
 fn format_atomic_fails_without_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing").join("a.json");

@@ -8,7 +8,8 @@
 //! power cut cannot leave an empty or truncated target. The cost of that is
 //! measured in `docs/formats.md`.
 //!
-//! Temporary files are named `.<target>.<pid>-<n>.git-ops.tmp`: hidden, so
+//! Temporary files are named `.<target>.<pid>-<n>.git-ops.tmp` (the target's
+//! name cut at 64 characters): hidden, so
 //! the loaders skip them like every file starting with `.`, and recognised
 //! by [`is_temporary_file`] so that a leftover from a crashed run can be
 //! removed.
@@ -127,12 +128,13 @@ fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
     let target = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
+    // At most 64 characters of the target's name, so that the temporary
+    // name stays under the file system's limit when the target's is near it.
+    let prefix: String = target.to_string_lossy().chars().take(64).collect();
     let folder = folder_of(path);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let mut name = std::ffi::OsString::from(".");
-        name.push(target);
-        name.push(format!(".{}-{n}{TEMPORARY_SUFFIX}", std::process::id()));
+        let name = format!(".{prefix}.{}-{n}{TEMPORARY_SUFFIX}", std::process::id());
         let temporary = folder.join(name);
         match OpenOptions::new()
             .write(true)
