@@ -29,9 +29,10 @@
 //!   `i64::MIN..=u64::MAX`, `.inf`/`.nan`, non-string YAML keys,
 //!   `!!binary`/`!!set`/`!!omap`/`!!pairs` and unknown tags.
 //!
-//! YAML specifics (anchors, aliases and merge keys are supported as in
-//! PyYAML's `safe_load`; timestamps stay strings) are in [`yaml`] and
-//! `docs/formats.md`.
+//! YAML is read as PyYAML's `safe_load` reads it (YAML 1.1 scalar types,
+//! anchors, aliases and merge keys), except that timestamps stay strings and
+//! what the list above refuses is refused; `docs/formats.md` has the
+//! details.
 
 mod json;
 mod yaml;

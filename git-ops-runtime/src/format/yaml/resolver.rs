@@ -185,7 +185,7 @@ fn eat_optional_exponent(c: &mut Cursor) {
 /// | `\.[0-9][0-9_]*([eE][-+][0-9]+)?`
 /// | `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`
 /// | `[-+]?\.(inf|Inf|INF)` | `\.(nan|NaN|NAN)`.
-pub(crate) fn is_float(s: &[u8]) -> bool {
+fn is_float(s: &[u8]) -> bool {
     // First and third forms.
     let decimal = |sexagesimal: bool| {
         let mut c = Cursor::new(s);
@@ -229,7 +229,7 @@ pub(crate) fn is_float(s: &[u8]) -> bool {
 /// PyYAML's int regex:
 /// `[-+]?0b[0-1_]+` | `[-+]?0[0-7_]+` | `[-+]?(0|[1-9][0-9_]*)`
 /// | `[-+]?0x[0-9a-fA-F_]+` | `[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`.
-pub(crate) fn is_int(s: &[u8]) -> bool {
+fn is_int(s: &[u8]) -> bool {
     let unsigned = match s.first() {
         Some(b'-' | b'+') => &s[1..],
         _ => s,
