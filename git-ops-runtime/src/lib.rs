@@ -27,6 +27,7 @@
 
 pub mod dictpath;
 pub mod document;
+pub mod format;
 pub mod schema;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};
