@@ -32,7 +32,7 @@ pub mod filename;
 pub mod json;
 pub mod locate;
 mod position;
-mod pyfloat;
+pub(crate) mod pyfloat;
 pub mod read;
 pub mod yaml;
 
