@@ -6,6 +6,8 @@
 //! `normalise(doc)` must equal `serialise(deserialise(doc))` up to the
 //! documented differences (inherited union tags).
 
+#[path = "../../common/samples.rs"]
+mod samples;
 #[path = "../../common/typed_agreement.rs"]
 mod typed_agreement;
 
@@ -72,4 +74,12 @@ fn disk() {
         ]
     });
     typed_agreement::assert_agreement::<Volume>(&Volume::store_schema(), &sample, &minimal);
+}
+
+/// Every sample file of the store: normaliser, JSON Schema and typed path agree.
+#[test]
+fn sample_files() {
+    samples::check_store::<acme::slices::vlan::Vlan>(env!("CARGO_MANIFEST_DIR"));
+    samples::check_store::<acme::slices::tree::Tree>(env!("CARGO_MANIFEST_DIR"));
+    samples::check_store::<acme::slices::disk::Volume>(env!("CARGO_MANIFEST_DIR"));
 }

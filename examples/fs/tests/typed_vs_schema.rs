@@ -7,6 +7,8 @@
 //! `normalise(doc)` must equal `serialise(deserialise(doc))` up to the
 //! documented differences (model-only fields, inherited union tags).
 
+#[path = "../../common/samples.rs"]
+mod samples;
 #[path = "../../common/typed_agreement.rs"]
 mod typed_agreement;
 
@@ -117,4 +119,10 @@ fn the_checks_catch_a_schema_that_disagrees_with_serde() {
         required,
         ["/owner: the schema says required, but serde accepts the document without it"]
     );
+}
+
+/// Every sample file of the store: normaliser, JSON Schema and typed path agree.
+#[test]
+fn sample_files() {
+    samples::check_store::<fs::RootFolder>(env!("CARGO_MANIFEST_DIR"));
 }

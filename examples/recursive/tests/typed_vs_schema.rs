@@ -5,6 +5,8 @@
 //! its comparison with the typed path belongs here too: for each sample,
 //! `normalise(doc)` must equal `serialise(deserialise(doc))`.
 
+#[path = "../../common/samples.rs"]
+mod samples;
 #[path = "../../common/typed_agreement.rs"]
 mod typed_agreement;
 
@@ -42,4 +44,10 @@ fn sample_documents_agree_with_the_schema() {
         &sample,
         &minimal,
     );
+}
+
+/// Every sample file of the store: normaliser, JSON Schema and typed path agree.
+#[test]
+fn sample_files() {
+    samples::check_store::<recursive::RecursiveSlice>(env!("CARGO_MANIFEST_DIR"));
 }

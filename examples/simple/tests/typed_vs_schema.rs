@@ -5,6 +5,8 @@
 //! its comparison with the typed path belongs here too: for each sample,
 //! `normalise(doc)` must equal `serialise(deserialise(doc))`.
 
+#[path = "../../common/samples.rs"]
+mod samples;
 #[path = "../../common/typed_agreement.rs"]
 mod typed_agreement;
 
@@ -47,4 +49,10 @@ fn enum_values_are_the_serde_names() {
         err.to_string().contains("unknown variant `RightNow`"),
         "{err}"
     );
+}
+
+/// Every sample file of the store: normaliser, JSON Schema and typed path agree.
+#[test]
+fn sample_files() {
+    samples::check_store::<simple::SimpleSlice>(env!("CARGO_MANIFEST_DIR"));
 }
