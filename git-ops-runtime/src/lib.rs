@@ -5,7 +5,7 @@
 //!
 //! A module author declares the slices of a store as Rust types:
 //!
-//! ```ignore
+//! ```
 //! use git_ops_runtime::{Slice, SliceObject};
 //! use serde::{Deserialize, Serialize};
 //!
@@ -25,7 +25,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod dictpath;
 pub mod document;
+pub mod format;
 pub mod schema;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};

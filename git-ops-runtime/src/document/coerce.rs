@@ -4,7 +4,7 @@
 use serde_json::{Number, Value};
 
 use super::error::DocumentErrorKind;
-use super::path::python_float_repr;
+use crate::dictpath::float_repr as python_float_repr;
 use crate::schema::ValueType;
 
 /// Checks a scalar value (string, number, bool, enum, any) and returns it in

@@ -11,7 +11,8 @@ use super::compiled::{
     DocumentSchema, EntityPlan, FieldPlan, FieldPlanKind, ObjectPlan, UnionPlan,
 };
 use super::error::{DocumentError, DocumentErrorKind, DocumentErrors};
-use super::path::{Identity, PathStack, python_str};
+use super::path::{Identity, PathStack};
+use crate::dictpath::python_str;
 use crate::schema::{Cardinality, ValueType};
 
 impl DocumentSchema {
@@ -62,8 +63,8 @@ impl DocumentSchema {
             } => {
                 let name = self.entity_name(*target);
                 match cardinality {
-                    Cardinality::One => format!("a `{name}` object"),
-                    Cardinality::Optional => format!("a `{name}` object or null"),
+                    Cardinality::One => an_object(name),
+                    Cardinality::Optional => format!("{} or null", an_object(name)),
                     Cardinality::Many if *nullable => {
                         format!("a list of `{name}` objects or null")
                     }
@@ -79,6 +80,15 @@ impl DocumentSchema {
             EntityPlan::Union(union) => &union.name,
         }
     }
+}
+
+/// "a `Branch` object", "an `EmbeddedSlice` object".
+fn an_object(name: &str) -> String {
+    let article = match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    };
+    format!("{article} `{name}` object")
 }
 
 /// Lists longer than this find duplicates through a hash map; shorter ones
@@ -122,7 +132,7 @@ impl<'a> Walker<'a> {
                 Value::Object(map) => self.object(plan, map).map(Value::Object),
                 _ => {
                     self.error(DocumentErrorKind::WrongType {
-                        expected: format!("a `{}` object", plan.name),
+                        expected: an_object(&plan.name),
                         found: describe_found(value),
                     });
                     None
@@ -135,7 +145,7 @@ impl<'a> Walker<'a> {
     fn union(&mut self, plan: &'a UnionPlan, value: &'a Value) -> Option<Value> {
         let Value::Object(map) = value else {
             self.error(DocumentErrorKind::WrongType {
-                expected: format!("a `{}` object", plan.name),
+                expected: an_object(&plan.name),
                 found: describe_found(value),
             });
             return None;

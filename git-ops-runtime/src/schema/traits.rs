@@ -352,47 +352,4 @@ const fn shape_message(shape: Shape) -> &'static str {
 /// Support code for the derive macros. Not a public API: it may change in any
 /// release.
 #[doc(hidden)]
-pub mod __private {
-    pub use super::Shape;
-    pub use serde_json;
-
-    /// Fails the build (in a `const` item) when a field type is invalid.
-    pub const fn assert_field_shape(shape: Shape) {
-        if let Shape::Invalid(msg) = shape {
-            panic!("{}", msg);
-        }
-    }
-
-    /// Fails the build when a key field is not a plain value.
-    pub const fn assert_key_shape(shape: Shape) {
-        if shape.is_relation() {
-            panic!("a key must be a plain value, not a relation to slice objects");
-        }
-        if let Shape::Invalid(msg) = shape {
-            panic!("{}", msg);
-        }
-    }
-
-    /// Fails the build when a base field is not a single slice object.
-    pub const fn assert_base_shape(shape: Shape) {
-        if !matches!(shape, Shape::Object) {
-            panic!(
-                "a `#[slice(base)]` field must have a struct type deriving `SliceObject` or `Slice`"
-            );
-        }
-    }
-
-    /// Fails the build when a union variant does not hold a single slice object.
-    pub const fn assert_variant_shape(shape: Shape) {
-        if !matches!(shape, Shape::Object) {
-            panic!("a variant of a slice union must hold one struct deriving `SliceObject`");
-        }
-    }
-
-    /// Serialises a default value for the schema model.
-    pub fn default_value<T: serde::Serialize>(field: &str, value: T) -> serde_json::Value {
-        serde_json::to_value(value).unwrap_or_else(|err| {
-            panic!("the default of field `{field}` cannot be serialised: {err}")
-        })
-    }
-}
+pub mod __private;
