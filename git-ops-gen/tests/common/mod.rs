@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use git_ops_gen::{GeneratedFile, ModuleSpec, plan_module};
-use git_ops_runtime::schema::{FieldKind, StoreSchema, ValueType};
+use git_ops_runtime::schema::{EntityId, EntityKind, FieldKind, StoreSchema, ValueType};
 
 #[path = "../../../git-ops-runtime/tests/document_support/mod.rs"]
 pub mod support;
@@ -102,12 +102,45 @@ pub fn golden(name: &str) -> String {
 /// (`from::a::B` becomes `to::a::B`), to give each compiled module its own
 /// name.
 pub fn rename_module(stores: Vec<StoreSchema>, from: &str, to: &str) -> Vec<StoreSchema> {
+    let prefix = format!("{from}::");
+    let rename = |id: &mut EntityId| {
+        if let Some(rest) = id.0.strip_prefix(&prefix) {
+            id.0 = format!("{to}::{rest}");
+        }
+    };
+    fn rename_type(ty: &mut ValueType, rename: &dyn Fn(&mut EntityId)) {
+        match ty {
+            ValueType::Enum(enum_type) => rename(&mut enum_type.id),
+            ValueType::List { items: Some(inner) }
+            | ValueType::Dict {
+                values: Some(inner),
+            } => rename_type(inner, rename),
+            _ => {}
+        }
+    }
     stores
         .into_iter()
-        .map(|store| {
-            let text = serde_json::to_string(&store).expect("serialises");
-            let text = text.replace(&format!("\"{from}::"), &format!("\"{to}::"));
-            serde_json::from_str(&text).expect("deserialises")
+        .map(|mut store| {
+            rename(&mut store.root);
+            let entities = std::mem::take(&mut store.entities);
+            for (_, mut entity) in entities {
+                rename(&mut entity.id);
+                entity.bases.iter_mut().for_each(rename);
+                if let Some(discriminator) = &mut entity.discriminator {
+                    rename(&mut discriminator.union);
+                }
+                if let EntityKind::Union { members, .. } = &mut entity.kind {
+                    members.iter_mut().for_each(|m| rename(&mut m.entity));
+                }
+                for field in &mut entity.fields {
+                    match &mut field.kind {
+                        FieldKind::Relation { target, .. } => rename(target),
+                        FieldKind::Value { ty, .. } => rename_type(ty, &rename),
+                    }
+                }
+                store.entities.insert(entity.id.clone(), entity);
+            }
+            store
         })
         .collect()
 }
