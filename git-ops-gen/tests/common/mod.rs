@@ -10,6 +10,7 @@ use git_ops_runtime::schema::{EntityId, EntityKind, FieldKind, StoreSchema, Valu
 pub mod support;
 
 pub mod gaps;
+pub mod inmanta;
 
 /// The header of the reference's worked examples (spec §9.6).
 pub const ACME_HEADER: &str = "\"\"\"\nAcme slices.\n\"\"\"";
