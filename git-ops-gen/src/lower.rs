@@ -401,8 +401,14 @@ impl<'g, 'a> Lowering<'g, 'a> {
     /// Reports a parent relation named like a field of an entity that
     /// carries or inherits it.
     fn check_peer(&mut self, peer: &str, carrier: &str, entities: &[&EntityId]) {
+        if RESERVED_FIELDS.contains(&peer) {
+            self.problems.push(format!(
+                "the parent relation `{peer}` of {carrier} is named like an attribute of the base entities; rename the owner type or do not use explicit parent relations"
+            ));
+            return;
+        }
         for id in entities {
-            if self.graph.field_names(id).contains(peer) || RESERVED_FIELDS.contains(&peer) {
+            if self.graph.field_names(id).contains(peer) {
                 self.problems.push(format!(
                     "{id}: the parent relation `{peer}` of {carrier} clashes with a field of the same name; rename the field"
                 ));

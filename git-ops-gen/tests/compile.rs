@@ -287,13 +287,13 @@ import std
 "#;
     let note = |slice: &str, body: &str| {
         format!(
-            "keyless::Note({CREATE}, path=\".\", version=1, slice_store=\"keyless\", slice_name=\"{slice}\", body=\"{body}\", grid=[[\"a\", \"b\"], []], tags=null)\n"
+            "keyless::Note({CREATE}, path=\".\", version=1, slice_store=\"keyless\", slice_name=\"{slice}\", body=\"{body}\", grid=[[\"a\", \"b\"], []], tags=null, level=-128, ratio=null)\n"
         )
     };
     let valid = format!(
         r#"{header}
 {}{}
-n = keyless::Note({CREATE}, path=".", version=2, slice_store="keyless", slice_name="c", body="c", grid=[], tags=["x"])
+n = keyless::Note({CREATE}, path=".", version=2, slice_store="keyless", slice_name="c", body="c", grid=[], tags=["x"], level=127, ratio=0.75)
 keyless::Footer(parent=n, {CREATE}, path="footer", text="bye")
 std::assert(n.footer.text == "bye")
 
@@ -334,6 +334,12 @@ std::assert([s.primary.street for s in f.sites] == ["Side street 4"])
         &format!("{header}{}{}", note("a", "first"), note("a", "second")),
     )
     .assert_failure(&["Could not set attribute `body`", "value set twice"]);
+    // A float range.
+    venv.compile(
+        &project,
+        &format!("{header}keyless::Note({CREATE}, path=\".\", version=1, slice_store=\"keyless\", slice_name=\"a\", body=\"\", grid=[], tags=null, level=0, ratio=0.25)\n"),
+    )
+    .assert_failure(&["Invalid value 0.25, does not match constraint `((self >= 0.5) and (self <= 1.0))`"]);
     // The parent of a union member's helper is the relation's own union
     // entity: a quarantined cat cannot be put in a pen.
     venv.compile(

@@ -228,3 +228,29 @@ fn the_error_message_lists_every_problem() {
         "cannot generate module `Acme`:\n  - `Acme` cannot name an inmanta module: a DSL module name cannot start with an upper-case letter"
     );
 }
+
+#[test]
+fn an_explicit_parent_relation_named_like_a_base_attribute() {
+    let stores = single_store(
+        vec![
+            root(
+                "m::Path",
+                &[],
+                vec![
+                    value("name", ValueType::String),
+                    relation("leaf", "m::Leaf", Cardinality::One),
+                ],
+            )
+            .keys(&["name"]),
+            embedded("m::Leaf", &[], vec![value("x", ValueType::String)]),
+        ],
+        "m::Path",
+    );
+    assert!(plan_module(&spec("m", stores.clone(), false)).is_ok());
+    assert_eq!(
+        problems(stores, "m", true),
+        [
+            "the parent relation `path` of m::Leaf is named like an attribute of the base entities; rename the owner type or do not use explicit parent relations"
+        ]
+    );
+}

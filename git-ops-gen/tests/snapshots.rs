@@ -102,3 +102,13 @@ fn every_file_of_a_module_is_listed_in_path_order() {
         ]
     );
 }
+
+#[test]
+fn the_output_does_not_depend_on_the_order_of_the_stores() {
+    let mut reversed = gaps::all();
+    reversed.reverse();
+    assert_eq!(
+        plan(&spec("gaps", gaps::all(), false)),
+        plan(&spec("gaps", reversed, false))
+    );
+}

@@ -2,7 +2,7 @@
 //! item 23), all in module `gaps`, several stores sharing types:
 //!
 //! - `keyless`: a root without keys, a nested typed list, a keyless embedded
-//!   object;
+//!   object, a negative and a float range;
 //! - `sites`: `Address` of module `gaps::shared` reached from two relations of
 //!   `gaps::sites::Site` (cross-module helpers) and from `Zoo` (another
 //!   store), `Contact` of `gaps::shared` reached once (its index, in the
@@ -44,6 +44,21 @@ pub fn keyless() -> StoreSchema {
                     .default(json!([]))
                     .doc("Rows of cells: a list of lists of strings."),
                     optional("tags", STRING_LIST()),
+                    value(
+                        "level",
+                        ValueType::Int {
+                            min: Some(-128),
+                            max: Some(127),
+                        },
+                    )
+                    .default(json!(0)),
+                    optional(
+                        "ratio",
+                        ValueType::Float {
+                            min: Some(0.5),
+                            max: Some(1.0),
+                        },
+                    ),
                     relation("footer", &format!("{m}Footer"), Cardinality::Optional)
                         .default(Value::Null),
                 ],
