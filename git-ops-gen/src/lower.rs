@@ -39,9 +39,17 @@ pub const PARENT_RELATION: &str = "parent";
 pub const PARENT_DESCRIPTION: &str = "Relation to parent";
 /// Suffix of every generated typedef name.
 pub const TYPEDEF_SUFFIX: &str = "_t";
+// The attributes git-ops fills in on every object (`operation`, `path`) and
+// on every slice root (`version`, `slice_store`, `slice_name`): the runtime's
+// reserved field names, in its order.
+const OPERATION: &str = RESERVED_FIELDS[0];
+const PATH: &str = RESERVED_FIELDS[1];
+const VERSION: &str = RESERVED_FIELDS[2];
+const SLICE_STORE: &str = RESERVED_FIELDS[3];
+const SLICE_NAME: &str = RESERVED_FIELDS[4];
 /// Index fields of a root entity without keys: every slice of a store has a
 /// unique name.
-pub const KEYLESS_ROOT_INDEX: [&str; 2] = ["slice_store", "slice_name"];
+pub const KEYLESS_ROOT_INDEX: [&str; 2] = [SLICE_STORE, SLICE_NAME];
 
 /// Options of the lowering.
 #[derive(Clone, Copy, Debug)]
@@ -443,17 +451,17 @@ impl<'g, 'a> Lowering<'g, 'a> {
                 ),
                 attributes: vec![
                     (
-                        "operation".to_owned(),
+                        OPERATION.to_owned(),
                         "What happened to this object in the latest version of its slice: create, update or delete (see operation_t).".to_owned(),
                     ),
                     (
-                        "path".to_owned(),
+                        PATH.to_owned(),
                         "The dict path of this object inside its slice, e.g. `items[name=etc]`.".to_owned(),
                     ),
                 ],
                 relations: Vec::new(),
             },
-            attributes: vec![string("operation"), string("path")],
+            attributes: vec![string(OPERATION), string(PATH)],
         };
         let root = Entity {
             name: ROOT_BASE.to_owned(),
@@ -463,22 +471,22 @@ impl<'g, 'a> Lowering<'g, 'a> {
                     "Base entity of the root of every slice of this module.".to_owned(),
                 ),
                 attributes: vec![
-                    ("version".to_owned(), "The version of the slice.".to_owned()),
+                    (VERSION.to_owned(), "The version of the slice.".to_owned()),
                     (
-                        "slice_store".to_owned(),
+                        SLICE_STORE.to_owned(),
                         "The name of the store holding the slice.".to_owned(),
                     ),
                     (
-                        "slice_name".to_owned(),
+                        SLICE_NAME.to_owned(),
                         "The name of the slice in its store.".to_owned(),
                     ),
                 ],
                 relations: Vec::new(),
             },
             attributes: vec![
-                plain_attribute(Primitive::Int, "version"),
-                string("slice_store"),
-                string("slice_name"),
+                plain_attribute(Primitive::Int, VERSION),
+                string(SLICE_STORE),
+                string(SLICE_NAME),
             ],
         };
         for entity in [embedded, root] {
