@@ -1,0 +1,140 @@
+//! The store manifest: written by the generator, read back by
+//! `load_manifest`, which checks every store again.
+
+mod common;
+
+use std::fs;
+
+use common::{gaps, spec, support};
+use git_ops_gen::manifest::{self, GENERATOR, MANIFEST_FORMAT, ManifestError, load_manifest};
+use git_ops_gen::{ModuleSpec, generate_module, manifest_path};
+use serde_json::Value;
+
+fn generated(stores: Vec<git_ops_runtime::StoreSchema>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    generate_module(&ModuleSpec {
+        dir: dir.path().to_owned(),
+        ..spec("gaps", stores, false)
+    })
+    .unwrap();
+    let path = manifest_path(dir.path(), "gaps");
+    (dir, path)
+}
+
+#[test]
+fn round_trip() {
+    let stores = gaps::all();
+    let (dir, path) = generated(stores.clone());
+    assert_eq!(
+        path,
+        dir.path()
+            .join("inmanta_plugins/gaps/git_ops_manifest.json")
+    );
+    let loaded = load_manifest(&path).unwrap();
+    assert_eq!(loaded.format, MANIFEST_FORMAT);
+    assert_eq!(loaded.module, "gaps");
+    assert_eq!(loaded.generator, GENERATOR);
+    let mut expected = stores;
+    expected.sort_by(|a, b| a.store.cmp(&b.store));
+    assert_eq!(loaded.stores, expected);
+    assert_eq!(
+        loaded.store("zoo"),
+        expected.iter().find(|s| s.store == "zoo")
+    );
+    assert_eq!(loaded.store("nope"), None);
+}
+
+#[test]
+fn every_example_store_round_trips() {
+    for store in support::all_stores() {
+        let text = manifest::render_manifest("acme", std::slice::from_ref(&store));
+        let loaded = manifest::parse_manifest("m.json".as_ref(), &text).unwrap();
+        assert_eq!(loaded.stores, [store]);
+    }
+}
+
+/// Edits the manifest as JSON and loads it again.
+fn load_edited(edit: impl FnOnce(&mut Value)) -> (std::path::PathBuf, ManifestError) {
+    let (dir, path) = generated(vec![gaps::zoo()]);
+    let mut value: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut value);
+    fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let err = load_manifest(&path).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains(&path.display().to_string()), "{shown}");
+    drop(dir);
+    (path, err)
+}
+
+#[test]
+fn hand_edited_resolved_keys() {
+    let (_, err) = load_edited(|m| {
+        m["stores"][0]["entities"]["gaps::zoo::Cat"]["resolved_keys"] =
+            serde_json::json!(["lives"]);
+    });
+    assert!(
+        matches!(&err, ManifestError::Inconsistent { store, .. } if store == "zoo"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("regenerate the module"), "{err}");
+}
+
+#[test]
+fn a_store_referring_to_a_missing_entity() {
+    let (_, err) = load_edited(|m| {
+        m["stores"][0]["entities"]
+            .as_object_mut()
+            .unwrap()
+            .remove("gaps::zoo::Dog");
+    });
+    assert!(
+        matches!(&err, ManifestError::InvalidStore { store, .. } if store == "zoo"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("variant `dog` refers to unknown entity gaps::zoo::Dog"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_newer_format() {
+    let (_, err) = load_edited(|m| {
+        m["format"] = 2.into();
+        m["new_field"] = true.into();
+    });
+    assert!(
+        matches!(err, ManifestError::Format { found: 2, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_fields_and_duplicate_stores() {
+    let (_, err) = load_edited(|m| m["extra"] = true.into());
+    assert!(matches!(err, ManifestError::Parse { .. }), "{err}");
+    assert!(err.to_string().contains("unknown field `extra`"), "{err}");
+    let (_, err) = load_edited(|m| {
+        let store = m["stores"][0].clone();
+        m["stores"].as_array_mut().unwrap().push(store);
+    });
+    assert!(
+        matches!(&err, ManifestError::DuplicateStore { store, .. } if store == "zoo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn not_json_and_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("git_ops_manifest.json");
+    fs::write(&path, "{ not json").unwrap();
+    let err = load_manifest(&path).unwrap_err();
+    assert!(matches!(err, ManifestError::Parse { .. }), "{err}");
+    assert!(err.to_string().contains("line 1 column 3"), "{err}");
+    let missing = dir.path().join("missing.json");
+    let err = load_manifest(&missing).unwrap_err();
+    assert!(matches!(err, ManifestError::Io { .. }), "{err}");
+    assert!(err.to_string().contains("missing.json"), "{err}");
+}
