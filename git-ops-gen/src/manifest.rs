@@ -185,10 +185,8 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
         });
     }
     let file: ManifestFile = serde_json::from_str(text).map_err(parse_error)?;
-    let raw: serde_json::Value = serde_json::from_str(text).map_err(parse_error)?;
     let mut stores: Vec<StoreSchema> = Vec::with_capacity(file.stores.len());
-    for (index, mut store) in file.stores.into_iter().enumerate() {
-        restore_null_defaults(&raw["stores"][index], &mut store);
+    for store in file.stores {
         if stores.iter().any(|s| s.store == store.store) {
             return Err(ManifestError::DuplicateStore {
                 path: path.to_owned(),
@@ -221,31 +219,4 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
         generator: file.generator,
         stores,
     })
-}
-
-/// Gives back the `null` defaults serde loses.
-///
-/// `Field::default` is an `Option<Value>`: a default of JSON `null` (every
-/// `Option<T>` field) is written as `"default": null`, which serde reads back
-/// as `None`, "no default", turning every optional field into a required one.
-/// A field whose JSON has the `default` key holds `Some(Value::Null)`.
-fn restore_null_defaults(raw_store: &serde_json::Value, store: &mut StoreSchema) {
-    let Some(entities) = raw_store.get("entities").and_then(|e| e.as_object()) else {
-        return;
-    };
-    for (id, entity) in &mut store.entities {
-        let Some(raw_fields) = entities
-            .get(id.as_str())
-            .and_then(|e| e.get("fields"))
-            .and_then(|f| f.as_array())
-        else {
-            continue;
-        };
-        for (field, raw_field) in entity.fields.iter_mut().zip(raw_fields) {
-            if field.default.is_none() && raw_field.get("default") == Some(&serde_json::Value::Null)
-            {
-                field.default = Some(serde_json::Value::Null);
-            }
-        }
-    }
 }

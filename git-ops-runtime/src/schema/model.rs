@@ -162,8 +162,12 @@ pub struct Field {
     #[serde(flatten)]
     pub kind: FieldKind,
     /// Default used when the field is absent from a slice file. `None` means
-    /// the field is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// the field is required; `Some(Value::Null)` is a default of `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present_value"
+    )]
     pub default: Option<Value>,
     /// Seen in views and in the model, never read from nor written to slice
     /// files.
@@ -175,6 +179,15 @@ pub struct Field {
     /// A processor filling in this field during `update`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor: Option<ProcessorSpec>,
+}
+
+/// Reads a field that is present as `Some`, even when it holds `null` (a
+/// plain `Option<Value>` would read `"default": null` as `None`: required).
+/// An absent field is `None` through `#[serde(default)]`.
+fn present_value<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 fn is_false(b: &bool) -> bool {
@@ -351,4 +364,38 @@ pub enum UniqueScope {
     Store,
     /// Among the items of the same list of the same parent object.
     Siblings,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_null_default_survives_a_round_trip() {
+        let field = |default| Field {
+            name: "label".into(),
+            rust_name: None,
+            description: None,
+            kind: FieldKind::Value {
+                ty: ValueType::String,
+                nullable: true,
+            },
+            default,
+            model_only: false,
+            discriminator: false,
+            processor: None,
+        };
+        for default in [None, Some(Value::Null), Some(json!("x"))] {
+            let original = field(default);
+            let text = serde_json::to_string(&original).unwrap();
+            let back: Field = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, original, "{text}");
+        }
+        let required: Field = serde_json::from_value(json!({
+            "name": "label", "field": "value", "type": {"type": "string"}
+        }))
+        .unwrap();
+        assert_eq!(required.default, None);
+    }
 }
