@@ -183,18 +183,14 @@ pub(crate) fn list_folder(
             format,
         });
     }
-    // Deterministic whatever the listing order: by name, version, extension.
+    // Deterministic whatever the listing order: by name, version, then file
+    // name (`a@v01.json` and `a@v1.json` are both version 1).
     out.sort_by(|a, b| {
-        (
-            &a.file_name.name,
-            a.file_name.version,
-            &a.file_name.extension,
-        )
-            .cmp(&(
-                &b.file_name.name,
-                b.file_name.version,
-                &b.file_name.extension,
-            ))
+        a.file_name
+            .name
+            .cmp(&b.file_name.name)
+            .then(a.file_name.version.cmp(&b.file_name.version))
+            .then_with(|| a.shown.cmp(&b.shown))
     });
     out
 }
