@@ -98,10 +98,16 @@ impl Merger<'_> {
         versions: impl IntoIterator<Item = Option<&'v Map<String, Value>>>,
     ) -> Result<Option<Map<String, Value>>, MergeError> {
         let mut versions = versions.into_iter();
-        let Some(first) = versions.next() else {
+        let Some(newest) = versions.next() else {
             return Ok(None);
         };
-        let mut folded = self.merge(first, None)?;
+        // A plain document compares like its view form (no marker means
+        // `create`), so the newest version takes part as it is; only a
+        // single version is put in view form.
+        let mut folded = match versions.next() {
+            None => return self.merge(newest, None),
+            Some(older) => self.merge(newest, older)?,
+        };
         for older in versions {
             folded = self.merge(folded.as_ref(), older)?;
         }
@@ -174,18 +180,16 @@ impl Merger<'_> {
         for slot in &plan.slots {
             match slot {
                 Slot::File(name) => {
-                    if equal {
-                        let (current, previous) =
-                            (current.expect("equal"), previous.expect("equal"));
+                    let value = source.get(name);
+                    if equal && let Some(previous) = previous {
+                        let other = previous.get(name);
+                        // `source` is `current` here.
                         equal = values_equal(
-                            current.get(name).unwrap_or(&Value::Null),
-                            previous.get(name).unwrap_or(&Value::Null),
+                            value.unwrap_or(&Value::Null),
+                            other.unwrap_or(&Value::Null),
                         );
                     }
-                    out.insert(
-                        name.clone(),
-                        source.get(name).cloned().unwrap_or(Value::Null),
-                    );
+                    out.insert(name.clone(), value.cloned().unwrap_or(Value::Null));
                 }
                 Slot::ModelOnly(name, default) => {
                     out.insert(
