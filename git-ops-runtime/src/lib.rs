@@ -29,6 +29,7 @@ pub mod dictpath;
 pub mod document;
 pub mod format;
 pub mod schema;
+pub mod store;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};
 

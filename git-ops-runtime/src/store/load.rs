@@ -1,0 +1,117 @@
+//! Reading one slice file (spec §2.3, §2.5): bytes → tombstone or
+//! normalised document, with every problem located in the file.
+//!
+//! The hot path parses with the plain readers of [`crate::format::read`]
+//! and normalises with a compiled [`DocumentSchema`]; only when a document
+//! is refused is the text parsed again, with positions, to point at the
+//! offending line and column.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::error::{StoreError, StoreErrorKind};
+use super::files::StoreFiles;
+use super::listing::StoreFile;
+use crate::document::{DocumentErrorKind, DocumentSchema, PathSegment};
+use crate::format::locate::{RawPathSegment, locate_nearest, snippet};
+
+/// A file read and checked.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// Which file.
+    pub file: StoreFile,
+    /// The normalised document; `None` for a tombstone (`{}`, an empty YAML
+    /// document, `null`): a deleted slice.
+    pub document: Option<Value>,
+    /// SHA-256 of the bytes, when asked for (view fingerprints).
+    pub sha256: Option<[u8; 32]>,
+}
+
+/// Reads `file` and normalises it with `documents`.
+pub(crate) fn load_file(
+    files: &dyn StoreFiles,
+    documents: &DocumentSchema,
+    file: &StoreFile,
+    hash: bool,
+) -> Result<LoadedFile, Vec<StoreError>> {
+    let bytes = files.read(&file.path).map_err(|source| {
+        vec![StoreError::file(
+            file.shown.clone(),
+            StoreErrorKind::Io {
+                action: "read the file",
+                source,
+            },
+        )]
+    })?;
+    let sha256 = hash.then(|| Sha256::digest(&bytes).into());
+    let document = read_document(documents, file, &bytes)?;
+    Ok(LoadedFile {
+        file: file.clone(),
+        document,
+        sha256,
+    })
+}
+
+/// The tombstone or the normalised document held by `bytes`.
+pub(crate) fn read_document(
+    documents: &DocumentSchema,
+    file: &StoreFile,
+    bytes: &[u8],
+) -> Result<Option<Value>, Vec<StoreError>> {
+    let map: Map<String, Value> =
+        crate::format::read::read(bytes, file.format).map_err(|error| {
+            let text = String::from_utf8_lossy(bytes);
+            vec![StoreError {
+                file: file.shown.clone().into(),
+                position: Some(error.position),
+                dict_path: None,
+                snippet: Some(snippet(&text, error.position)),
+                kind: StoreErrorKind::Read(error.kind),
+            }]
+        })?;
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let doc = Value::Object(map);
+    match documents.normalise(&doc) {
+        Ok(normalised) => Ok(Some(normalised)),
+        Err(errors) => {
+            // The error path: the text is valid (it was just read), parse it
+            // again with positions.
+            let text = String::from_utf8_lossy(bytes);
+            Err(errors
+                .errors
+                .into_iter()
+                .map(|error| {
+                    let raw: Vec<RawPathSegment> = error
+                        .raw_path
+                        .iter()
+                        .map(|segment| match segment {
+                            PathSegment::Key(key) => RawPathSegment::Key(key.clone()),
+                            PathSegment::Index(index) => RawPathSegment::Index(*index),
+                        })
+                        .collect();
+                    let at_key = matches!(
+                        error.kind,
+                        DocumentErrorKind::UnknownField { .. } | DocumentErrorKind::ModelOnlyField
+                    );
+                    let position =
+                        locate_nearest(&text, file.format, &raw).map(|(location, depth)| {
+                            if at_key && depth == raw.len() {
+                                location.key.unwrap_or(location.value)
+                            } else {
+                                location.value
+                            }
+                        });
+                    StoreError {
+                        file: file.shown.clone().into(),
+                        position,
+                        dict_path: Some(error.path),
+                        snippet: position.map(|p| snippet(&text, p)),
+                        kind: StoreErrorKind::Document(error.kind),
+                    }
+                })
+                .collect())
+        }
+    }
+}

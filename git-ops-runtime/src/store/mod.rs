@@ -1,0 +1,77 @@
+//! The store engine, read side: from the files of a project to the views the
+//! inmanta model sees.
+//!
+//! - [`Project`]: the project root, location strings, fixed folders;
+//!   [`GitOpsConfig`]: `files/git-ops-config.yml`.
+//! - [`StoreFiles`]: file access (the working tree, [`WorkingTree`], or any
+//!   other snapshot, e.g. a git tree).
+//! - [`Store`]: one store, its schema compiled once. [`Store::list_files`]
+//!   lists the folders ([`StoreListing`], names and paths only);
+//!   [`Store::load`] reads the files of one slice and assigns its version
+//!   ([`LoadedSlice`]); [`Store::slices`] loads every slice in name order, a
+//!   batch at a time in parallel, so that a store of any size is processed
+//!   with a bounded amount of memory.
+//! - [`LoadedSlice::view`]: the merged view ([`SliceView`]: the
+//!   [`SliceRecord`] the model sees and the folded previous versions), with
+//!   the attribute lookups of the getters.
+//! - [`view`]: the view files the generated inmanta plugin reads.
+//!
+//! ```
+//! use git_ops_runtime::store::{Depth, Project, Store, ViewKind, WorkingTree};
+//! use git_ops_runtime::schema::{EntityId, EntityKind, EntitySchema, Field, FieldKind, StoreSchema, ValueType};
+//!
+//! # let field = |name: &str| Field {
+//! #     name: name.into(), rust_name: None, description: None,
+//! #     kind: FieldKind::Value { ty: ValueType::INT, nullable: false },
+//! #     default: None, model_only: false, discriminator: false, processor: None,
+//! # };
+//! # let vlan = EntitySchema {
+//! #     id: EntityId::from("acme::Vlan"), kind: EntityKind::Root, description: None,
+//! #     bases: vec![], fields: vec![field("vid")], keys: Some(vec!["vid".into()]),
+//! #     resolved_keys: vec![], discriminator: None,
+//! # };
+//! # let schema = StoreSchema::build("vlan", "inmanta:///files/vlan/", vlan.id.clone(), [vlan]).unwrap();
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::create_dir_all(dir.path().join("files/vlan")).unwrap();
+//! std::fs::write(dir.path().join("files/vlan/campus-10.yaml"), "vid: 10\n").unwrap();
+//!
+//! let project = Project::at(dir.path());
+//! let store = Store::new(&project, schema).unwrap();
+//! let listing = store.list_files(&WorkingTree, ViewKind::Source).unwrap();
+//! let slice = store.load(&WorkingTree, listing.get("campus-10").unwrap(), ViewKind::Source, Depth::Full).unwrap();
+//! let record = slice.record().unwrap().unwrap();
+//! assert_eq!(record.version, 1);
+//! assert_eq!(record.attributes["operation"], "create");
+//! assert_eq!(record.attributes["vid"], 10);
+//! ```
+//!
+//! `docs/store-semantics.md` explains the store model and the decisions
+//! taken where the reference has gaps; `docs/views.md` the view files.
+
+mod config;
+mod error;
+mod files;
+mod listing;
+mod load;
+mod merge;
+mod plan;
+mod project;
+mod reader;
+mod record;
+mod slice;
+pub mod view;
+
+pub use config::{GitOpsConfig, StoreConfig};
+pub use error::{StoreError, StoreErrorKind, StoreErrors};
+pub use files::{EntryKind, FolderEntry, StoreFiles, WorkingTree};
+pub use listing::{SliceFiles, StoreFile, StoreListing};
+pub use load::LoadedFile;
+pub use merge::{operation, values_equal};
+pub use project::{
+    ACTIVE_FOLDER, CONFIG_FILE, Location, LocationError, PROJECT_FILE, Project, ProjectError,
+    VIEWS_FOLDER,
+};
+pub use reader::{AttributeError, InspectError, Slices, Store};
+pub use record::{PreviousLookupError, SliceRecord, SliceSummary, SliceView};
+pub use slice::{Current, Depth, LoadedSlice, ViewKind};
+pub use view::{ViewFile, ViewFileHead, ViewInput};

@@ -1,0 +1,256 @@
+//! View files: the merged views written for the generated inmanta plugin
+//! (`docs/views.md`).
+//!
+//! One file per slice, `git_ops/views/<store>/<kind>/<name>.json`, holding
+//! the record the model sees, the folded previous versions and a
+//! fingerprint of its inputs; one index per store and kind,
+//! `git_ops/views/<store>/<kind>.json`, naming the folders the views are
+//! computed from and the schema they were computed with. Everything here is
+//! pure: paths and bytes. The write side (update, sync, prune) writes them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::project::VIEWS_FOLDER;
+use super::reader::Store;
+use super::record::SliceView;
+use super::slice::ViewKind;
+use crate::format::json::to_json;
+use crate::schema::{EntitySchema, Field, FieldKind, StoreSchema, ValueType};
+
+/// The version of the view file format; a plugin refuses files of another.
+pub const VIEW_FORMAT: u64 = 1;
+
+/// One input of a view: a slice file and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewInput {
+    /// The file, relative to the project root with `/` separators (absolute
+    /// when outside the project).
+    pub path: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// A file to write: where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewFile {
+    /// Where, absolute.
+    pub path: PathBuf,
+    /// The content: JSON written like Python's `json.dumps(indent=2)`.
+    pub content: String,
+}
+
+/// The parsed head of a view file: what a staleness check reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ViewFileHead {
+    /// [`VIEW_FORMAT`] of the writer.
+    pub git_ops_view: u64,
+    /// `active` or `source`.
+    pub kind: String,
+    /// The store.
+    pub store: String,
+    /// The slice.
+    pub name: String,
+    /// [`schema_fingerprint`] of the schema the view was computed with.
+    pub schema: String,
+    /// The files the view was computed from.
+    pub inputs: Vec<ViewInput>,
+}
+
+impl ViewFileHead {
+    /// Reads the head of a view file.
+    ///
+    /// # Errors
+    ///
+    /// When the bytes are not a view file.
+    pub fn parse(bytes: &[u8]) -> Result<ViewFileHead, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// Whether a view file with this head is up to date for `inputs` (the
+    /// current files of the slice, as [`super::LoadedSlice::inputs`] or
+    /// [`fingerprint_inputs`] give them) and the store's schema.
+    pub fn is_fresh(&self, store: &Store, inputs: &[ViewInput]) -> bool {
+        self.git_ops_view == VIEW_FORMAT
+            && self.schema == store.schema_fingerprint()
+            && self.inputs == inputs
+    }
+}
+
+/// The folder of the view files of a store: `<root>/git_ops/views/<store>/<kind>/`.
+pub fn view_folder(project_root: &Path, store: &str, kind: ViewKind) -> PathBuf {
+    project_root
+        .join(VIEWS_FOLDER)
+        .join(store)
+        .join(kind.as_str())
+}
+
+/// The view file of a slice: `<root>/git_ops/views/<store>/<kind>/<name>.json`.
+pub fn view_file_path(project_root: &Path, store: &str, kind: ViewKind, name: &str) -> PathBuf {
+    view_folder(project_root, store, kind).join(format!("{name}.json"))
+}
+
+/// The index of a store's views: `<root>/git_ops/views/<store>/<kind>.json`.
+pub fn view_index_path(project_root: &Path, store: &str, kind: ViewKind) -> PathBuf {
+    project_root
+        .join(VIEWS_FOLDER)
+        .join(store)
+        .join(format!("{}.json", kind.as_str()))
+}
+
+/// The view file of one slice.
+pub(crate) fn view_file(
+    store: &Store,
+    kind: ViewKind,
+    name: &str,
+    inputs: &[ViewInput],
+    view: Option<&SliceView>,
+) -> ViewFile {
+    let content = json!({
+        "git_ops_view": VIEW_FORMAT,
+        "kind": kind.as_str(),
+        "store": store.name(),
+        "name": name,
+        "schema": store.schema_fingerprint(),
+        "inputs": inputs,
+        "record": view.map(|v| serde_json::to_value(&v.record).expect("a record serialises")),
+        "previous": view.and_then(|v| v.previous.clone()),
+    });
+    ViewFile {
+        path: view_file_path(store.project_root(), store.name(), kind, name),
+        content: to_json(&content),
+    }
+}
+
+/// The index of a store's views of one kind: the format, the schema
+/// fingerprint and the folders whose files the views cover (source folder
+/// first for the source view), relative to the project root.
+pub fn view_index(store: &Store, kind: ViewKind) -> ViewFile {
+    let mut folders = Vec::new();
+    if kind == ViewKind::Source {
+        folders.push(store.shown(store.source_folder()));
+    }
+    folders.push(store.shown(store.active_folder()));
+    let content = json!({
+        "git_ops_views": VIEW_FORMAT,
+        "kind": kind.as_str(),
+        "store": store.name(),
+        "schema": store.schema_fingerprint(),
+        "folders": folders,
+    });
+    ViewFile {
+        path: view_index_path(store.project_root(), store.name(), kind),
+        content: to_json(&content),
+    }
+}
+
+/// SHA-256 (lowercase hex) of what in a store schema decides its views:
+/// entities, fields, types, defaults, keys, unions, model-only flags, and
+/// [`VIEW_FORMAT`]. Descriptions, Rust names, processors and the default
+/// source location are left out: changing them changes no view.
+pub fn schema_fingerprint(schema: &StoreSchema) -> String {
+    let entities: Vec<Value> = schema.entities.values().map(entity).collect();
+    let projection = json!({
+        "view_format": VIEW_FORMAT,
+        "store": schema.store,
+        "root": schema.root,
+        "entities": entities,
+    });
+    hex(&Sha256::digest(to_json(&projection).as_bytes()).into())
+}
+
+fn entity(entity: &EntitySchema) -> Value {
+    json!({
+        "id": entity.id,
+        "kind": entity.kind,
+        "bases": entity.bases,
+        "fields": entity.fields.iter().map(field).collect::<Vec<_>>(),
+        "keys": entity.resolved_keys,
+        "discriminator": entity.discriminator,
+    })
+}
+
+fn field(field: &Field) -> Value {
+    let kind = match &field.kind {
+        FieldKind::Value { ty, nullable } => json!({"type": value_type(ty), "nullable": nullable}),
+        FieldKind::Relation {
+            target,
+            cardinality,
+            nullable,
+        } => json!({"target": target, "cardinality": cardinality, "nullable": nullable}),
+    };
+    json!({
+        "name": field.name,
+        "kind": kind,
+        "default": field.default,
+        "model_only": field.model_only,
+        "discriminator": field.discriminator,
+    })
+}
+
+fn value_type(ty: &ValueType) -> Value {
+    match ty {
+        ValueType::Enum(e) => json!({"type": "enum", "values": e.values}),
+        ValueType::List { items } => {
+            json!({"type": "list", "items": items.as_deref().map(value_type)})
+        }
+        ValueType::Dict { values } => {
+            json!({"type": "dict", "values": values.as_deref().map(value_type)})
+        }
+        other => serde_json::to_value(other).expect("a value type serialises"),
+    }
+}
+
+/// Lowercase hex of a digest.
+pub(crate) fn hex(bytes: &[u8; 32]) -> String {
+    let mut out = String::with_capacity(64);
+    for byte in bytes {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+/// SHA-256 (lowercase hex) of some bytes, as the view inputs record it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes).into())
+}
+
+/// The inputs of a slice's view computed from its files without parsing
+/// them: what a staleness check compares with [`ViewFileHead::inputs`].
+///
+/// # Errors
+///
+/// A file that cannot be read.
+pub fn fingerprint_inputs(
+    files: &dyn super::StoreFiles,
+    slice: &super::SliceFiles,
+    kind: ViewKind,
+) -> Result<Vec<ViewInput>, super::StoreErrors> {
+    let source = match kind {
+        ViewKind::Source => slice.source.as_ref(),
+        ViewKind::Active => None,
+    };
+    source
+        .into_iter()
+        .chain(&slice.active)
+        .map(|file| {
+            let bytes = files.read(&file.path).map_err(|source| {
+                super::StoreErrors::from(super::StoreError::file(
+                    file.shown.clone(),
+                    super::StoreErrorKind::Io {
+                        action: "read the file",
+                        source,
+                    },
+                ))
+            })?;
+            Ok(ViewInput {
+                path: file.shown.clone(),
+                sha256: sha256_hex(&bytes),
+            })
+        })
+        .collect()
+}
