@@ -47,7 +47,7 @@ fn round_trip() {
 #[test]
 fn every_example_store_round_trips() {
     for store in support::all_stores() {
-        let text = manifest::render_manifest("acme", std::slice::from_ref(&store));
+        let text = manifest::render_manifest("acme", std::slice::from_ref(&store), false);
         let loaded = manifest::parse_manifest("m.json".as_ref(), &text).unwrap();
         assert_eq!(loaded.stores, [store]);
     }

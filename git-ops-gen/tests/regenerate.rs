@@ -64,6 +64,7 @@ fn first_generation_then_nothing_to_do() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/_init.cf",
             "model/git_ops.cf",
@@ -104,7 +105,10 @@ fn a_removed_store_loses_its_files_and_the_authors_files_stay() {
     let report = generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap();
     assert_eq!(
         paths(&report.written),
-        ["inmanta_plugins/acme/git_ops_manifest.json"]
+        [
+            "inmanta_plugins/acme/__init__.py",
+            "inmanta_plugins/acme/git_ops_manifest.json"
+        ]
     );
     assert_eq!(
         paths(&report.removed),
@@ -193,6 +197,7 @@ fn the_authors_module_file_replaces_a_placeholder_and_blocks_the_other_form() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/git_ops.cf",
             "model/slices/vlan/_init.cf",
@@ -240,6 +245,7 @@ fn a_changed_store_rewrites_only_its_files() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/slices/vlan/_init.cf",
             "schemas/vlan.json",
