@@ -7,7 +7,7 @@
 //! with the views the engine computes: every object exists, as the right
 //! entity, with the attributes and `operation` of its view.
 //!
-//! 15 compiles of about 1.5 s and one `inmanta module build`.
+//! 16 compiles of about 1.5 s and one `inmanta module build`.
 
 mod common;
 
@@ -366,4 +366,104 @@ fn inmanta_module_build_packages_a_generated_module() {
         );
     }
     assert!(Path::new(&module.dir).join("pyproject.toml").is_file());
+}
+
+/// Every shape of schema the generator handles, two modules in one project:
+/// unions (one relation, several relations), helper entities across modules,
+/// a keyless root and object, a slice root type embedded in another store's
+/// slices, recursion through helpers.
+#[test]
+fn every_schema_shape_in_one_project() {
+    let e2e = E2e::with_modules(&[
+        (
+            "e2e_acme",
+            vec![
+                acme::slices::vlan::Vlan::store_schema(),
+                acme::slices::tree::Tree::store_schema(),
+                acme::slices::disk::Volume::store_schema(),
+            ],
+            "acme",
+            false,
+        ),
+        ("e2e_gaps", common::gaps::all(), "gaps", false),
+    ]);
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/acme/samples");
+    for (store, file) in [
+        ("vlan", "campus-10.yaml"),
+        ("tree", "a.json"),
+        ("disk", "vol.yaml"),
+    ] {
+        let text = std::fs::read_to_string(samples.join(store).join("valid").join(file)).unwrap();
+        e2e.write(&format!("files/{store}/{file}"), &text);
+    }
+    e2e.write(
+        "files/keyless/n1.yaml",
+        "body: hello\ngrid: [[a, b], []]\ntags: [x]\nlevel: -5\nratio: 0.75\nfooter: {text: bye}\n",
+    );
+    e2e.write("files/keyless/n2.yaml", "body: plain\n");
+    e2e.write(
+        "files/sites/hq.yaml",
+        "name: hq\nprimary: {label: main, street: s1}\nothers: [{label: depot, street: s2}]\ncontact: {email: hq@example.com}\n",
+    );
+    e2e.write(
+        "files/zoo/antwerp.yaml",
+        "city: Antwerp\naddress: {label: main, street: x}\npens: [{species: cat, name: tom}, {species: dog, name: rex}]\nquarantine: [{species: cat, name: tom, lives: 8}]\n",
+    );
+    e2e.write(
+        "files/fleet/all.yaml",
+        "owner: ops\nsites: [{name: branch, primary: {label: main, street: s3}}]\n",
+    );
+    e2e.sync();
+    let report = e2e.compiled(None);
+    e2e.assert_matches_views(&report, ViewKind::Active, &[]);
+    let ty = |path: &str| -> Vec<String> {
+        let mut types: Vec<String> = report.at(path).iter().map(|o| o.ty.clone()).collect();
+        types.sort();
+        types
+    };
+    for (path, expected) in [
+        ("trunk", &["e2e_acme::slices::tree::TreeTrunk"][..]),
+        (
+            "branches[label=x].children[label=x1]",
+            &["e2e_acme::slices::tree::BranchChildren"],
+        ),
+        (
+            "items[kind=dir][name=a]",
+            &["e2e_acme::slices::disk::DirDir"],
+        ),
+        (
+            r"items[kind=dir][name=a].items[kind=doc][name=x\.txt]",
+            &["e2e_acme::slices::disk::Doc"],
+        ),
+        ("footer", &["e2e_gaps::keyless::Footer"]),
+        ("primary", &["e2e_gaps::sites::SitePrimary"]),
+        ("contact", &["e2e_gaps::shared::Contact"]),
+        ("address", &["e2e_gaps::zoo::ZooAddress"]),
+        (
+            "pens[species=cat][name=tom]",
+            &["e2e_gaps::zoo::ZooPensCat"],
+        ),
+        (
+            "pens[species=dog][name=rex]",
+            &["e2e_gaps::zoo::ZooPensDog"],
+        ),
+        (
+            "quarantine[species=cat][name=tom]",
+            &["e2e_gaps::zoo::ZooQuarantineCat"],
+        ),
+        ("sites[name=branch]", &["e2e_gaps::fleet::FleetSites"]),
+        (
+            "sites[name=branch].primary",
+            &["e2e_gaps::sites::SitePrimary"],
+        ),
+    ] {
+        assert_eq!(ty(path), expected, "{path}");
+    }
+    let branch = report.at("sites[name=branch]")[0];
+    assert_eq!(branch.get("slice_name"), &json!("all"));
+    assert_eq!(branch.get("slice_store"), &json!("fleet"));
+    assert_eq!(
+        report.at("quarantine[species=cat][name=tom]")[0].get("lives"),
+        &json!(8)
+    );
 }

@@ -66,17 +66,21 @@ def record(obj: "any") -> None:
         file.write(line + "\n")
 "#;
 
-/// A generated module and a project using it.
+/// Generated modules and a project using them.
 pub struct E2e {
     /// The virtualenv.
     pub venv: Venv,
-    /// The module.
-    pub module: Module,
-    /// How it was generated (its stores renamed into the module).
-    pub spec: ModuleSpec,
+    /// The modules and how they were generated (their stores renamed into
+    /// the module).
+    pub modules: Vec<(Module, ModuleSpec)>,
     /// The project and its stores.
     pub slices: Slices,
 }
+
+/// A module of an end-to-end project: its name, the stores of an example
+/// crate, that crate's name, and whether the module has explicit parent
+/// relations.
+pub type ModuleDef<'a> = (&'a str, Vec<StoreSchema>, &'a str, bool);
 
 impl std::ops::Deref for E2e {
     type Target = Slices;
@@ -166,46 +170,64 @@ impl E2e {
     /// packaging of `git_ops_gen::package`, adds the report plugin, installs
     /// the module, and scaffolds a project for it.
     pub fn new(name: &str, stores: Vec<StoreSchema>, from: &str, explicit: bool) -> E2e {
+        E2e::with_modules(&[(name, stores, from, explicit)])
+    }
+
+    /// [`E2e::new`] with several modules in one project (in the folder of
+    /// the first module).
+    pub fn with_modules(definitions: &[ModuleDef<'_>]) -> E2e {
         let venv = Venv::get();
-        let stores = rename_module(stores, from, name);
-        let (module, _) = generate(name, stores.clone(), None, explicit);
-        fs::write(module.dir.join("model/report.cf"), "").unwrap();
-        fs::write(
-            module
-                .dir
-                .join("inmanta_plugins")
-                .join(name)
-                .join("report.py"),
-            REPORT_PLUGIN,
-        )
-        .unwrap();
-        venv.install(&[&module]);
-        let spec = ModuleSpec {
-            name: name.to_owned(),
-            dir: module.dir.clone(),
-            header: None,
-            stores,
-            explicit_parent_relations: explicit,
-        };
-        let project = module.project();
+        let mut modules = Vec::new();
+        for (name, stores, from, explicit) in definitions {
+            let stores = rename_module(stores.clone(), from, name);
+            let (module, _) = generate(name, stores.clone(), None, *explicit);
+            fs::write(module.dir.join("model/report.cf"), "").unwrap();
+            fs::write(
+                module
+                    .dir
+                    .join("inmanta_plugins")
+                    .join(name)
+                    .join("report.py"),
+                REPORT_PLUGIN,
+            )
+            .unwrap();
+            let spec = ModuleSpec {
+                name: (*name).to_owned(),
+                dir: module.dir.clone(),
+                header: None,
+                stores,
+                explicit_parent_relations: *explicit,
+            };
+            modules.push((module, spec));
+        }
+        venv.install(&modules.iter().map(|(m, _)| m).collect::<Vec<_>>());
+        let project = modules[0].0.project();
         let report = scaffold_project(&ProjectSpec {
-            name: format!("{name}-project"),
+            name: "e2e".to_owned(),
             dir: project.clone(),
-            modules: vec![ProjectModule::from(&spec)],
+            modules: modules
+                .iter()
+                .map(|(_, spec)| ProjectModule::from(spec))
+                .collect(),
         })
         .unwrap_or_else(|err| panic!("{err}"));
         assert!(report.kept.is_empty(), "a fresh project: {report:?}");
         let main = project.join("main.cf");
         let mut text = fs::read_to_string(&main).unwrap();
-        text.push_str(&format!(
-            "\n# Test: report every object.\nimport {name}::report\nimport {name}::git_ops\n\nimplementation report_object for {name}::git_ops::EmbeddedSliceObjectABC:\n    {name}::report::record(self)\nend\n\nimplement {name}::git_ops::EmbeddedSliceObjectABC using report_object\n"
-        ));
+        for (_, spec) in &modules {
+            let name = &spec.name;
+            text.push_str(&format!(
+                "\n# Test: report every object.\nimport {name}::report\nimport {name}::git_ops\n\nimplementation report_{name} for {name}::git_ops::EmbeddedSliceObjectABC:\n    {name}::report::record(self)\nend\n\nimplement {name}::git_ops::EmbeddedSliceObjectABC using report_{name}\n"
+            ));
+        }
         fs::write(&main, text).unwrap();
-        let stores = spec.stores.clone();
+        let stores = modules
+            .iter()
+            .flat_map(|(_, spec)| spec.stores.clone())
+            .collect();
         E2e {
             venv,
-            module,
-            spec,
+            modules,
             slices: Slices { project, stores },
         }
     }
@@ -398,13 +420,8 @@ impl Slices {
                 let slice = slice.unwrap_or_else(|e| panic!("{e}"));
                 if let Some(view) = slice.view().unwrap_or_else(|e| panic!("{e}")) {
                     let schema = store.schema();
-                    objects(
-                        schema,
-                        &schema.root,
-                        &view.record.attributes,
-                        true,
-                        &mut out,
-                    );
+                    let root = &view.record.attributes;
+                    objects(schema, &schema.root, root, root, &mut out);
                 }
             }
         }
@@ -433,11 +450,15 @@ pub fn write_views(store: &Store, kind: ViewKind) {
 }
 
 /// The objects of one element of a view and of the elements it holds.
+///
+/// The root has `version`, `slice_store` and `slice_name`; so has an object
+/// of a slice root type embedded in another slice, whose entity extends the
+/// root base entity: the model gives it the values of its slice.
 fn objects(
     schema: &StoreSchema,
     declared: &EntityId,
     element: &Value,
-    root: bool,
+    root: &Value,
     out: &mut Vec<String>,
 ) {
     let id = match &schema.entity(declared).kind {
@@ -452,12 +473,13 @@ fn objects(
         _ => declared,
     };
     let mut attributes = Map::new();
-    let mut names = vec!["operation", "path"];
-    if root {
-        names.extend(["version", "slice_store", "slice_name"]);
-    }
-    for name in names {
+    for name in ["operation", "path"] {
         attributes.insert(name.to_owned(), element[name].clone());
+    }
+    if is_rootish(schema, id) {
+        for name in ["version", "slice_store", "slice_name"] {
+            attributes.insert(name.to_owned(), root[name].clone());
+        }
     }
     for field in schema.all_fields(id) {
         match &field.kind {
@@ -468,14 +490,20 @@ fn objects(
                 Value::Null => {}
                 Value::Array(items) => {
                     for item in items {
-                        objects(schema, target, item, false, out);
+                        objects(schema, target, item, root, out);
                     }
                 }
-                single => objects(schema, target, single, false, out),
+                single => objects(schema, target, single, root, out),
             },
         }
     }
     out.push(canonical(&Value::Object(attributes)));
+}
+
+/// Whether an entity is a slice root type or extends one.
+fn is_rootish(schema: &StoreSchema, id: &EntityId) -> bool {
+    let entity = schema.entity(id);
+    entity.kind == EntityKind::Root || entity.bases.iter().any(|b| is_rootish(schema, b))
 }
 
 /// JSON with the keys of every mapping sorted.
