@@ -292,7 +292,7 @@ fn factory_definition(
     let _ = writeln!(out, "entity {name}:");
     let _ = writeln!(
         out,
-        "    \"\"\"\n    Creates the objects that `object`, a {schema}, holds in `view`.\n    \"\"\""
+        "    \"\"\"\n    Creates the objects held by `object` (of type {schema}) from `view`,\n    the view of that object.\n    \"\"\""
     );
     let _ = writeln!(out, "    dict {VIEW_ATTRIBUTE}");
     out.push_str("    string slice_store\n    string slice_name\n    int version\nend\n\n");

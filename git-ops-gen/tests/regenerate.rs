@@ -264,3 +264,25 @@ fn a_missing_module_directory() {
         "{err}"
     );
 }
+
+#[test]
+fn the_plugin_replaces_an_empty_package_file_but_not_the_authors_code() {
+    // `acme_dir` starts with an empty `inmanta_plugins/acme/__init__.py`, as
+    // `inmanta module init` leaves it: the generated plugin takes its place.
+    let dir = acme_dir();
+    generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap();
+    let plugin = dir.path().join("inmanta_plugins/acme/__init__.py");
+    let text = fs::read_to_string(&plugin).unwrap();
+    assert!(text.contains("def unroll_slices("), "{text}");
+    assert!(text.trim_end().ends_with("# <GIT-OPS-GENERATED-FILE/>"));
+
+    // Plugins of the author's own in the package file stop the generation.
+    fs::write(&plugin, "from inmanta.plugins import plugin\n").unwrap();
+    let before = tree(dir.path());
+    let err = generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap_err();
+    assert!(
+        matches!(&err, GenerateError::NotGenerated { paths } if paths == &[plugin.clone()]),
+        "{err}"
+    );
+    assert_eq!(tree(dir.path()), before, "nothing was written");
+}
