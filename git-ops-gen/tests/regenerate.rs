@@ -281,7 +281,7 @@ fn the_plugin_replaces_an_empty_package_file_but_not_the_authors_code() {
     let before = tree(dir.path());
     let err = generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap_err();
     assert!(
-        matches!(&err, GenerateError::NotGenerated { paths } if paths == &[plugin.clone()]),
+        matches!(&err, GenerateError::NotGenerated { paths } if paths == std::slice::from_ref(&plugin)),
         "{err}"
     );
     assert_eq!(tree(dir.path()), before, "nothing was written");
