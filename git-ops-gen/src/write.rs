@@ -75,8 +75,9 @@ pub(crate) fn apply(
             conflicts.insert(alternative);
         }
         match current {
-            // An empty plugin file (what `inmanta module init` or a new
-            // package starts with) holds nothing of the author's.
+            // An empty plugin file (a new Python package's, or the one
+            // `inmanta module build` adds when there is none) holds nothing
+            // of the author's.
             OnDisk::NotGenerated
                 if file.kind == FileKind::Plugin && is_blank(&dir.join(&file.path)) =>
             {

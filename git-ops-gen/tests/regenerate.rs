@@ -267,8 +267,8 @@ fn a_missing_module_directory() {
 
 #[test]
 fn the_plugin_replaces_an_empty_package_file_but_not_the_authors_code() {
-    // `acme_dir` starts with an empty `inmanta_plugins/acme/__init__.py`, as
-    // `inmanta module init` leaves it: the generated plugin takes its place.
+    // `acme_dir` starts with an empty `inmanta_plugins/acme/__init__.py`, as a
+    // new Python package does: the generated plugin takes its place.
     let dir = acme_dir();
     generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap();
     let plugin = dir.path().join("inmanta_plugins/acme/__init__.py");
