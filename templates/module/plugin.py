@@ -246,7 +246,9 @@ def _check_kind() -> str:
     raw = os.environ.get(CHECK_VARIABLE, "")
     check = raw.strip().lower() or CHECKS[0]
     if check not in CHECKS:
-        raise PluginException(f"{CHECK_VARIABLE}={raw!r} is not known; use hashes (the default) or paths")
+        raise PluginException(
+            f"{CHECK_VARIABLE}={raw!r} is not known; use hashes (the default) or paths"
+        )
     return check
 
 
@@ -284,10 +286,11 @@ def _load(root: str, store: str, kind: str, check: str) -> _Views:
             f"there are no {kind} views of store `{store}` ({_shown(root, index_path)} is missing):"
             f" run `{command}` to write them"
         )
-    if index.get("git_ops_views") != VIEW_FORMAT:
+    if not isinstance(index, dict) or index.get("git_ops_views") != VIEW_FORMAT:
+        found = index.get("git_ops_views") if isinstance(index, dict) else None
         raise PluginException(
             f"the {kind} views of store `{store}` were written by another version of git-ops"
-            f" (format {index.get('git_ops_views')!r}, these plugins read format {VIEW_FORMAT}):"
+            f" (format {found!r}, these plugins read format {VIEW_FORMAT}):"
             f" run `{command}` with the git-ops of module {MODULE}"
         )
     if index.get("schema") != STORES[store]:
@@ -330,7 +333,9 @@ def _load(root: str, store: str, kind: str, check: str) -> _Views:
     return _Views(records, views)
 
 
-def _slice_files(root: str, folders: list[str], kind: str, problems: list[str]) -> dict[str, list[str]]:
+def _slice_files(
+    root: str, folders: list[str], kind: str, problems: list[str]
+) -> dict[str, list[str]]:
     """
     The files of each slice in the folders of an index, as the views name them: the source
     file first (source views), then the active files by version.
@@ -375,14 +380,21 @@ def _view_problem(
     root: str, view: Any, store: str, kind: str, name: str, inputs: list[str], check: str
 ) -> Optional[str]:
     """Why a view file does not match the slice's files, or None."""
-    if not isinstance(view, dict) or view.get("git_ops_view") != VIEW_FORMAT:
+    if (
+        not isinstance(view, dict)
+        or view.get("git_ops_view") != VIEW_FORMAT
+        or not isinstance(view.get("inputs"), list)
+        or not all(isinstance(i, dict) and "path" in i for i in view["inputs"])
+        or "record" not in view
+        or "previous" not in view
+    ):
         return "it is not a view file of this version of git-ops"
     if view.get("kind") != kind or view.get("store") != store or view.get("name") != name:
         return "it was written for another slice"
     if view.get("schema") != STORES[store]:
         return "it was written for another schema"
-    recorded = view.get("inputs", [])
-    recorded_paths = [i.get("path") for i in recorded]
+    recorded = view["inputs"]
+    recorded_paths = [i["path"] for i in recorded]
     if recorded_paths != inputs:
         gone = [path for path in recorded_paths if path not in inputs]
         new = [path for path in inputs if path not in recorded_paths]
@@ -430,7 +442,7 @@ def _listing(names: Any) -> str:
 
 _SPECIAL = "\\[].*="
 
-Section = tuple
+Section = tuple[Any, ...]
 
 
 def _parse_path(text: str) -> list[Section]:
@@ -457,15 +469,20 @@ class _PathParser:
         self.text = text
         self.pos = 0
 
-    def error(self, reason: str) -> PluginException:
-        return PluginException(f"invalid dict path `{self.text}`: {reason} (character {self.pos + 1})")
+    def error(self, reason: str, at: Optional[int] = None) -> PluginException:
+        position = self.pos if at is None else at
+        return PluginException(
+            f"invalid dict path `{self.text}`: {reason} (character {position + 1})"
+        )
 
     def peek(self) -> Optional[str]:
         return self.text[self.pos] if self.pos < len(self.text) else None
 
     def section(self) -> Section:
         if self.peek() == "*":
-            raise self.error("`*` is a wildcard, which a path to one value cannot hold; write `\\*`")
+            raise self.error(
+                "`*` is a wildcard, which a path to one value cannot hold; write `\\*`"
+            )
         name = self.literal(allow_dot=False)
         c = self.peek()
         if c is None or c == ".":
@@ -489,12 +506,16 @@ class _PathParser:
             if c is None or (c in _SPECIAL and not (allow_dot and c == ".")):
                 if c != "\\":
                     return "".join(out)
+                escape_at = self.pos
                 self.pos += 1
                 escaped = self.peek()
                 if escaped is None:
-                    raise self.error("a `\\` at the end")
+                    raise self.error("a `\\` at the end", escape_at)
                 if escaped not in _SPECIAL:
-                    raise self.error(f"`\\{escaped}` is not an escape; only \\ [ ] . * = are escaped")
+                    raise self.error(
+                        f"`\\{escaped}` is not an escape; only \\ [ ] . * = are escaped",
+                        escape_at,
+                    )
                 out.append(escaped)
                 self.pos += 1
                 continue
