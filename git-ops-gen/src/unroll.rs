@@ -191,6 +191,8 @@ struct Factory {
 
 /// The unroll entities of a project, with unique names.
 struct Factories {
+    /// The entities of each module's stores.
+    entities: BTreeMap<String, BTreeMap<EntityId, EntitySchema>>,
     by_type: BTreeMap<(String, EntityId), usize>,
     list: Vec<Factory>,
 }
@@ -200,8 +202,11 @@ impl Factories {
     /// an object of a relation) gets one.
     fn new(modules: &[UnrollModule<'_>]) -> Factories {
         let mut types: BTreeSet<(String, EntityId)> = BTreeSet::new();
+        let mut all_entities = BTreeMap::new();
         for module in modules {
-            let entities = entities(module.stores);
+            let entities = all_entities
+                .entry(module.name.to_owned())
+                .or_insert_with(|| entities(module.stores));
             let mut created: BTreeSet<&EntityId> =
                 module.stores.iter().map(|store| &store.root).collect();
             for plan in module.lowered.relations.values() {
@@ -215,7 +220,7 @@ impl Factories {
                 }
             }
             for id in created {
-                if let Some(owner) = relation_owner(&entities, id) {
+                if let Some(owner) = relation_owner(entities, id) {
                     types.insert((module.name.to_owned(), owner.clone()));
                 }
             }
@@ -246,13 +251,21 @@ impl Factories {
                 implementation,
             });
         }
-        Factories { by_type, list }
+        Factories {
+            entities: all_entities,
+            by_type,
+            list,
+        }
+    }
+
+    /// The entities of a module's stores.
+    fn entities(&self, module: &str) -> &BTreeMap<EntityId, EntitySchema> {
+        &self.entities[module]
     }
 
     /// The unroll entity of the objects of type `id`, if they hold objects.
     fn name(&self, module: &UnrollModule<'_>, id: &EntityId) -> Option<&str> {
-        let entities = entities(module.stores);
-        let owner = relation_owner(&entities, id)?;
+        let owner = relation_owner(self.entities(module.name), id)?;
         let index = self.by_type[&(module.name.to_owned(), owner.clone())];
         Some(self.list[index].name.as_str())
     }
@@ -284,7 +297,7 @@ fn factory_definition(
     factories: &Factories,
     imports: &mut BTreeSet<String>,
 ) -> String {
-    let entities = entities(module.stores);
+    let entities = factories.entities(module.name);
     let name = &factory.name;
     let schema = &factory.schema;
     imports.insert(schema.module().to_owned());
@@ -298,7 +311,7 @@ fn factory_definition(
     out.push_str("    string slice_store\n    string slice_name\n    int version\nend\n\n");
     let _ = writeln!(out, "{name}.{OBJECT_RELATION} [1] -- {schema}\n");
     let _ = writeln!(out, "implementation {} for {name}:", factory.implementation);
-    for (owner, field) in relations(&entities, schema) {
+    for (owner, field) in relations(entities, schema) {
         let plan = &module.lowered.relations[&(owner.clone(), field.name.clone())];
         let value = format!("self.{VIEW_ATTRIBUTE}[{}]", dsl_str(&field.name));
         let indent = match plan.cardinality {
