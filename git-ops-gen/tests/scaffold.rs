@@ -340,3 +340,36 @@ fn a_project_module_from_a_manifest_keeps_the_parent_relations() {
     .unwrap();
     assert!(file(&from_manifest, "main.cf").contains("fs::File(folder=self.object"));
 }
+
+/// Two modules with types of the same name: their unroll entities are named
+/// with the module path.
+#[test]
+fn unroll_entities_of_types_sharing_a_name_carry_their_module() {
+    let mut other = common::rename_module(
+        vec![acme::slices::tree::Tree::store_schema()],
+        "acme",
+        "other",
+    );
+    other[0].store = "forest".into();
+    other[0].source = "inmanta:///files/forest/".into();
+    let files = render_project(&ProjectSpec {
+        name: "p".into(),
+        dir: PathBuf::new(),
+        modules: vec![
+            ProjectModule::new("acme", vec![acme::slices::tree::Tree::store_schema()]),
+            ProjectModule::new("other", other),
+        ],
+    })
+    .unwrap();
+    let main = file(&files, "main.cf");
+    for name in [
+        "entity UnrollAcmeSlicesTreeTree:",
+        "entity UnrollOtherSlicesTreeTree:",
+        "entity UnrollAcmeSlicesTreeBranch:",
+        "implementation unroll_other_slices_tree_branch for UnrollOtherSlicesTreeBranch:",
+        "    UnrollOtherSlicesTreeTree(object=obj, view=s[\"attributes\"]",
+    ] {
+        assert!(main.contains(name), "{name:?} not in:\n{main}");
+    }
+    assert!(!main.contains("entity UnrollTree:"), "{main}");
+}
