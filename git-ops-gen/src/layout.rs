@@ -8,6 +8,7 @@
 //!   model/<a>/<b>/_init.cf               DSL module <module>::a::b
 //!   schemas/<store>.json                 JSON Schema of each store
 //!   inmanta_plugins/<module>/git_ops_manifest.json   the store manifest
+//!   inmanta_plugins/<module>/__init__.py             the inmanta plugin
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,10 @@ pub const JSON_EXTENSION: &str = "json";
 pub const PLUGINS_DIR: &str = "inmanta_plugins";
 /// File name of the store manifest, in the module's Python package.
 pub const MANIFEST_FILE: &str = "git_ops_manifest.json";
+/// File name of the generated plugin: the module's Python package itself.
+pub const PLUGIN_FILE: &str = "__init__.py";
+/// Extension of Python files.
+pub const PY_EXTENSION: &str = "py";
 
 /// The frame of every generated `.cf` file: `header` (or a default docstring
 /// naming the module) and the footer with the watermark.
@@ -98,12 +103,18 @@ pub fn manifest_file(module: &str) -> PathBuf {
     Path::new(PLUGINS_DIR).join(module).join(MANIFEST_FILE)
 }
 
-/// Whether the text of a file carries a watermark: for `.cf` files the last
-/// non-empty line is `# <GIT-OPS-GENERATED-FILE/>` (or the reference's), for
-/// JSON files the top-level `$comment` ends with the watermark.
+/// The generated plugin of a module, relative to the module directory.
+pub fn plugin_file(module: &str) -> PathBuf {
+    Path::new(PLUGINS_DIR).join(module).join(PLUGIN_FILE)
+}
+
+/// Whether the text of a file carries a watermark: for `.cf` and `.py` files
+/// the last non-empty line is `# <GIT-OPS-GENERATED-FILE/>` (or the
+/// reference's), for JSON files the top-level `$comment` ends with the
+/// watermark.
 pub fn is_generated(path: &Path, text: &str) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
-        Some(CF_EXTENSION) => text
+        Some(CF_EXTENSION | PY_EXTENSION) => text
             .lines()
             .rev()
             .find(|line| !line.trim().is_empty())
@@ -188,6 +199,12 @@ mod tests {
         ));
         assert!(!is_generated(json, "{\"$comment\": \"mine\"}"));
         assert!(!is_generated(json, "not json"));
-        assert!(!is_generated(Path::new("a.py"), WATERMARK));
+        let py = Path::new("inmanta_plugins/a/__init__.py");
+        assert!(is_generated(
+            py,
+            "x = 1\n\n# note\n# <GIT-OPS-GENERATED-FILE/>\n"
+        ));
+        assert!(!is_generated(py, "# <GIT-OPS-GENERATED-FILE/>\nx = 1\n"));
+        assert!(!is_generated(Path::new("a.txt"), WATERMARK));
     }
 }

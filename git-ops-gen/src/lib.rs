@@ -10,7 +10,15 @@
 //!   files for enclosing modules that have no file;
 //! - `schemas/<store>.json`: the JSON Schema of each store's slice files;
 //! - `inmanta_plugins/<module>/git_ops_manifest.json`: the store manifest
-//!   ([`manifest`]).
+//!   ([`manifest`]);
+//! - `inmanta_plugins/<module>/__init__.py`: the inmanta plugin that gives the
+//!   model the slices (`unroll_slices`, `attributes`, the getters; [`plugin`]).
+//!
+//! Around it, [`package`] renders the Python packaging of the module
+//! (`setup.cfg`, `pyproject.toml`, `MANIFEST.in`, ...) and [`project`]
+//! scaffolds an inmanta project using modules (`project.yml`, a `main.cf`
+//! unrolling every store, source folders, editor settings); both write only
+//! files that do not exist yet.
 //!
 //! Every generated file carries the watermark [`layout::WATERMARK`].
 //! Regeneration rewrites only files whose content changed, deletes generated
@@ -49,6 +57,11 @@ pub mod dsl;
 pub mod layout;
 pub mod lower;
 pub mod manifest;
+pub mod package;
+pub mod plugin;
+pub mod project;
+pub mod template;
+pub mod unroll;
 mod write;
 
 use dsl::ir::{DslModule, ModulePath};
@@ -85,6 +98,11 @@ pub enum FileKind {
     JsonSchema,
     /// The store manifest.
     Manifest,
+    /// The inmanta plugin of the module (`inmanta_plugins/<module>/__init__.py`).
+    Plugin,
+    /// A file written once and then left to the author (packaging, project
+    /// scaffolding): never overwritten.
+    Scaffold,
 }
 
 /// One generated file.
@@ -110,6 +128,17 @@ pub struct GenerateReport {
     pub removed: Vec<PathBuf>,
 }
 
+/// What a scaffolding function ([`package::write_python_package`],
+/// [`project::scaffold_project`]) did, paths relative to the folder, each
+/// list sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScaffoldReport {
+    /// Files that did not exist and were written.
+    pub created: Vec<PathBuf>,
+    /// Files that already existed and were left as they are.
+    pub kept: Vec<PathBuf>,
+}
+
 /// Why a module cannot be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -122,6 +151,14 @@ pub enum GenerateError {
     Model {
         /// The module.
         module: String,
+        /// One sentence per problem.
+        problems: Vec<String>,
+    },
+    /// What to scaffold is invalid (names, versions, clashing stores).
+    #[error("cannot scaffold {what}:\n  - {}", problems.join("\n  - "))]
+    Scaffold {
+        /// What was to be scaffolded, e.g. "project `campus`".
+        what: String,
         /// One sentence per problem.
         problems: Vec<String>,
     },
@@ -168,6 +205,7 @@ pub fn plan_module(spec: &ModuleSpec) -> Result<Vec<GeneratedFile>, GenerateErro
         },
     )
     .map_err(problem)?;
+    let plugin = plugin::render_plugin(&spec.name, &stores, &modules);
 
     let frame = layout::frame(&spec.name, spec.header.as_deref());
     let mut files = Vec::new();
@@ -207,8 +245,13 @@ pub fn plan_module(spec: &ModuleSpec) -> Result<Vec<GeneratedFile>, GenerateErro
     }
     files.push(GeneratedFile {
         path: layout::manifest_file(&spec.name),
-        content: manifest::render_manifest(&spec.name, &stores),
+        content: manifest::render_manifest(&spec.name, &stores, spec.explicit_parent_relations),
         kind: FileKind::Manifest,
+    });
+    files.push(GeneratedFile {
+        path: layout::plugin_file(&spec.name),
+        content: plugin,
+        kind: FileKind::Plugin,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -227,7 +270,14 @@ pub fn generate_module(spec: &ModuleSpec) -> Result<GenerateReport, GenerateErro
         return Err(GenerateError::ModuleDir(spec.dir.clone()));
     }
     let files = plan_module(spec)?;
-    write::apply(&spec.dir, files, &[layout::manifest_file(&spec.name)])
+    write::apply(
+        &spec.dir,
+        files,
+        &[
+            layout::manifest_file(&spec.name),
+            layout::plugin_file(&spec.name),
+        ],
+    )
 }
 
 /// The JSON Schema file of a store: [`json_schema`] with a `$comment`
@@ -253,7 +303,7 @@ pub fn render_json_schema(store: &StoreSchema) -> String {
 
 /// The stores, checked again with [`StoreSchema::build`] and sorted by name,
 /// or the problems with the module name and the store names.
-fn checked_stores(spec: &ModuleSpec) -> Result<Vec<StoreSchema>, Vec<String>> {
+pub(crate) fn checked_stores(spec: &ModuleSpec) -> Result<Vec<StoreSchema>, Vec<String>> {
     let mut problems = Vec::new();
     if let Some(problem) = names::module_segment_problem(&spec.name) {
         problems.push(format!(

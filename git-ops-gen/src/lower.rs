@@ -61,12 +61,73 @@ pub struct LowerOptions<'a> {
     pub explicit_parent_relations: bool,
 }
 
+/// The result of the lowering: the DSL modules and, for every relation, the
+/// entities its objects are created as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lowered {
+    /// The DSL modules, sorted by path, the base module included.
+    pub modules: Vec<DslModule>,
+    /// Every relation of every schema entity, by owner (the entity declaring
+    /// the field) and field name.
+    pub relations: BTreeMap<(EntityId, String), RelationPlan>,
+}
+
+/// How the objects of one relation are created in the DSL: which entity to
+/// construct, and the name of the parent relation to set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationPlan {
+    /// `[1]`, `[0:1]` or `[0:]`.
+    pub cardinality: Cardinality,
+    /// The reverse relation of the created objects, to set to the owner
+    /// (`parent`, or the owner's snake-case name with explicit parent
+    /// relations).
+    pub peer: String,
+    /// The entity (or, for a union, the entities) to construct.
+    pub target: PlanTarget,
+}
+
+/// The entity to construct for an object of a relation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlanTarget {
+    /// A struct type: always the same entity.
+    Entity(PlanEntity),
+    /// A union: the entity depends on the value of the tag.
+    Union {
+        /// The tag field.
+        tag: String,
+        /// One entry per member, in declaration order.
+        members: Vec<(String, PlanEntity)>,
+    },
+}
+
+/// One entity to construct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanEntity {
+    /// The schema type of the objects (whose relations the objects have).
+    pub schema: EntityId,
+    /// The DSL entity to construct: the schema type itself or a helper
+    /// extending it.
+    pub entity: TypeRef,
+    /// Whether the entity extends the root base entity (a slice root type
+    /// used as an embedded object): its `version`, `slice_store` and
+    /// `slice_name` are not in the view of the object.
+    pub rootish: bool,
+}
+
 /// The DSL modules of an inmanta module generated from its stores, sorted by
 /// path, the base module included; or every problem found.
 pub fn lower(
     stores: &[StoreSchema],
     options: LowerOptions<'_>,
 ) -> Result<Vec<DslModule>, Vec<String>> {
+    lower_module(stores, options).map(|lowered| lowered.modules)
+}
+
+/// [`lower`], with the relation plans the unrolling model needs.
+pub fn lower_module(
+    stores: &[StoreSchema],
+    options: LowerOptions<'_>,
+) -> Result<Lowered, Vec<String>> {
     let graph = Graph::new(stores, options.module)?;
     let mut lowering = Lowering::new(&graph, options);
     lowering.check_names();
@@ -231,6 +292,7 @@ struct Lowering<'g, 'a> {
     carried: BTreeMap<&'a EntityId, Peer>,
     /// Union members that extend their union entity.
     single_members: BTreeSet<&'a EntityId>,
+    plans: BTreeMap<(EntityId, String), RelationPlan>,
     problems: Vec<String>,
 }
 
@@ -245,6 +307,7 @@ impl<'g, 'a> Lowering<'g, 'a> {
             typedefs: BTreeMap::new(),
             carried: BTreeMap::new(),
             single_members: BTreeSet::new(),
+            plans: BTreeMap::new(),
             problems: Vec::new(),
         }
     }
@@ -531,19 +594,25 @@ impl<'g, 'a> Lowering<'g, 'a> {
         let peer = self.peer_name(owner);
         let owner_ref = type_ref(owner);
         let relation_text = format!("relation `{}.{}`", owner.name(), field.name);
-        let target_ref = if graph.is_union(target) {
-            if graph.entries(target).len() == 1 {
+        let (target_ref, plan) = if graph.is_union(target) {
+            let (union_ref, members) = if graph.entries(target).len() == 1 {
                 self.union_single_relation(owner, target, context, &peer)
             } else {
                 self.union_many_relations(owner, field, target, &peer)
-            }
+            };
+            let tag = match &graph.entity(target).kind {
+                EntityKind::Union { tag, .. } => tag.clone(),
+                _ => unreachable!("a union has a tag"),
+            };
+            (union_ref, PlanTarget::Union { tag, members })
         } else if graph.only_context(target, context) {
             self.check_peer(&peer, &format!("{target}"), &[target]);
             self.carried.insert(target, Peer { name: peer.clone() });
             let target_ref = type_ref(target);
             let keys = graph.entity(target).resolved_keys.clone();
             self.index(&target_ref, index_fields(&peer, &keys));
-            target_ref
+            let plan = PlanTarget::Entity(self.plan_entity(target, target_ref.clone()));
+            (target_ref, plan)
         } else {
             let helper = TypeRef::new(
                 owner_ref.module.clone(),
@@ -559,8 +628,17 @@ impl<'g, 'a> Lowering<'g, 'a> {
             );
             let keys = graph.entity(target).resolved_keys.clone();
             self.index(&helper, index_fields(&peer, &keys));
-            helper
+            let plan = PlanTarget::Entity(self.plan_entity(target, helper.clone()));
+            (helper, plan)
         };
+        self.plans.insert(
+            (owner.clone(), field.name.clone()),
+            RelationPlan {
+                cardinality,
+                peer: peer.clone(),
+                target: plan,
+            },
+        );
         let multiplicity = match cardinality {
             Cardinality::One => Multiplicity::ONE,
             Cardinality::Optional => Multiplicity::OPTIONAL,
@@ -590,9 +668,10 @@ impl<'g, 'a> Lowering<'g, 'a> {
         union: &'a EntityId,
         context: Context<'a>,
         peer: &str,
-    ) -> TypeRef {
+    ) -> (TypeRef, Vec<(String, PlanEntity)>) {
         let graph = self.graph;
         let members = graph.members(union);
+        let mut plans = Vec::new();
         self.check_peer(peer, &format!("{union}"), &members);
         self.carried.insert(
             union,
@@ -606,6 +685,7 @@ impl<'g, 'a> Lowering<'g, 'a> {
             if graph.only_context(member, context) {
                 self.single_members.insert(member);
                 self.index(&type_ref(member), index_fields(peer, &keys));
+                plans.push(self.member_plan(member, type_ref(member)));
             } else {
                 let helper = TypeRef::new(
                     module_of(owner),
@@ -620,9 +700,10 @@ impl<'g, 'a> Lowering<'g, 'a> {
                     &origin,
                 );
                 self.index(&helper, index_fields(peer, &keys));
+                plans.push(self.member_plan(member, helper));
             }
         }
-        union_ref
+        (union_ref, plans)
     }
 
     /// A union targeted by several relations: each relation gets its own
@@ -634,9 +715,10 @@ impl<'g, 'a> Lowering<'g, 'a> {
         field: &Field,
         union: &'a EntityId,
         peer: &str,
-    ) -> TypeRef {
+    ) -> (TypeRef, Vec<(String, PlanEntity)>) {
         let graph = self.graph;
         let module = module_of(owner);
+        let mut plans = Vec::new();
         let relation_union = TypeRef::new(
             module.clone(),
             format!("{}{}", owner.name(), names::camel_case(&field.name)),
@@ -679,8 +761,31 @@ impl<'g, 'a> Lowering<'g, 'a> {
             );
             let keys = graph.entity(member).resolved_keys.clone();
             self.index(&helper, index_fields(peer, &keys));
+            plans.push(self.member_plan(member, helper));
         }
-        relation_union
+        (relation_union, plans)
+    }
+
+    /// The plan of an object of type `schema` created as `entity`.
+    fn plan_entity(&self, schema: &EntityId, entity: TypeRef) -> PlanEntity {
+        PlanEntity {
+            schema: schema.clone(),
+            entity,
+            rootish: self.graph.is_rootish(schema),
+        }
+    }
+
+    /// The plan of a union member created as `entity`, with its tag value.
+    fn member_plan(&self, member: &EntityId, entity: TypeRef) -> (String, PlanEntity) {
+        let value = self
+            .graph
+            .entity(member)
+            .discriminator
+            .as_ref()
+            .expect("a union member has a discriminator")
+            .value
+            .clone();
+        (value, self.plan_entity(member, entity))
     }
 
     /// A helper entity: no attributes, implemented by its parents.
@@ -972,15 +1077,18 @@ impl<'g, 'a> Lowering<'g, 'a> {
 
     // ---- result -----------------------------------------------------------
 
-    fn finish(self) -> Result<Vec<DslModule>, Vec<String>> {
+    fn finish(self) -> Result<Lowered, Vec<String>> {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
-        Ok(self
-            .modules
-            .into_iter()
-            .map(|(path, elements)| DslModule { path, elements })
-            .collect())
+        Ok(Lowered {
+            modules: self
+                .modules
+                .into_iter()
+                .map(|(path, elements)| DslModule { path, elements })
+                .collect(),
+            relations: self.plans,
+        })
     }
 }
 

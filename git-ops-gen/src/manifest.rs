@@ -10,13 +10,16 @@
 //!   "format": 1,
 //!   "module": "acme",
 //!   "generator": "git-ops-gen 0.1.0",
+//!   "explicit_parent_relations": true,
 //!   "stores": [ { "store": "vlan", "source": "inmanta:///files/vlan/", "root": "...", "entities": { ... } } ]
 //! }
 //! ```
 //!
 //! Each store is a serialised [`StoreSchema`]: its name (`store`), its
 //! default source folder (`source`), its root and its entities. Stores are
-//! sorted by name.
+//! sorted by name. `explicit_parent_relations` is written only when the
+//! module was generated with them (the name of the reverse relations, which a
+//! model creating objects needs).
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +43,9 @@ pub struct Manifest {
     pub module: String,
     /// The generator that wrote the file (name and version).
     pub generator: String,
+    /// Whether the module was generated with explicit parent relations
+    /// (`ModuleSpec::explicit_parent_relations`).
+    pub explicit_parent_relations: bool,
     /// Every store of the module, checked, sorted by name.
     pub stores: Vec<StoreSchema>,
 }
@@ -60,6 +66,8 @@ struct ManifestFile {
     format: u32,
     module: String,
     generator: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    explicit_parent_relations: bool,
     stores: Vec<StoreSchema>,
 }
 
@@ -130,7 +138,11 @@ pub enum ManifestError {
 
 /// The text of the manifest of `module` with these stores (sorted by name),
 /// pretty JSON ending with a newline.
-pub fn render_manifest(module: &str, stores: &[StoreSchema]) -> String {
+pub fn render_manifest(
+    module: &str,
+    stores: &[StoreSchema],
+    explicit_parent_relations: bool,
+) -> String {
     let mut stores = stores.to_vec();
     stores.sort_by(|a, b| a.store.cmp(&b.store));
     let file = ManifestFile {
@@ -138,6 +150,7 @@ pub fn render_manifest(module: &str, stores: &[StoreSchema]) -> String {
         format: MANIFEST_FORMAT,
         module: module.to_owned(),
         generator: GENERATOR.to_owned(),
+        explicit_parent_relations,
         stores,
     };
     let mut text = serde_json::to_string_pretty(&file).expect("a manifest always serialises");
@@ -217,6 +230,7 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
         format: file.format,
         module: file.module,
         generator: file.generator,
+        explicit_parent_relations: file.explicit_parent_relations,
         stores,
     })
 }

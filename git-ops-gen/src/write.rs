@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::layout::{
     self, CF_EXTENSION, JSON_EXTENSION, MODEL_DIR, SCHEMAS_DIR, alternative_model_file,
 };
-use crate::{FileKind, GenerateError, GenerateReport, GeneratedFile};
+use crate::{FileKind, GenerateError, GenerateReport, GeneratedFile, ScaffoldReport};
 
 /// What is on disk at one path.
 enum OnDisk {
@@ -75,6 +75,14 @@ pub(crate) fn apply(
             conflicts.insert(alternative);
         }
         match current {
+            // An empty plugin file (a new Python package's, or the one
+            // `inmanta module build` adds when there is none) holds nothing
+            // of the author's.
+            OnDisk::NotGenerated
+                if file.kind == FileKind::Plugin && is_blank(&dir.join(&file.path)) =>
+            {
+                writes.push((file, None));
+            }
             OnDisk::NotGenerated => {
                 conflicts.insert(file.path.clone());
             }
@@ -163,9 +171,14 @@ fn collect_files(
     Ok(())
 }
 
+/// Whether a file holds only white space.
+fn is_blank(path: &Path) -> bool {
+    fs::read(path).is_ok_and(|bytes| bytes.iter().all(u8::is_ascii_whitespace))
+}
+
 /// Writes through a temporary file in the same folder and a rename, so the
 /// file is never seen half-written.
-fn write_atomically(path: &Path, content: &[u8]) -> Result<(), GenerateError> {
+pub(crate) fn write_atomically(path: &Path, content: &[u8]) -> Result<(), GenerateError> {
     let folder = path.parent().expect("a file path has a folder");
     fs::create_dir_all(folder).map_err(|err| io_error(folder, err))?;
     let name = path
@@ -200,4 +213,27 @@ fn remove_empty_parents(dir: &Path, removed: &Path) -> Result<(), GenerateError>
         folder = current.parent();
     }
     Ok(())
+}
+
+/// Writes the files that do not exist under `dir` (folders created), and
+/// leaves the others as they are.
+pub(crate) fn write_once(
+    dir: &Path,
+    files: Vec<GeneratedFile>,
+) -> Result<ScaffoldReport, GenerateError> {
+    let mut report = ScaffoldReport::default();
+    for file in files {
+        let full = dir.join(&file.path);
+        match fs::symlink_metadata(&full) {
+            Ok(_) => report.kept.push(file.path),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                write_atomically(&full, file.content.as_bytes())?;
+                report.created.push(file.path);
+            }
+            Err(err) => return Err(io_error(&full, err)),
+        }
+    }
+    report.created.sort();
+    report.kept.sort();
+    Ok(report)
 }

@@ -47,7 +47,7 @@ fn round_trip() {
 #[test]
 fn every_example_store_round_trips() {
     for store in support::all_stores() {
-        let text = manifest::render_manifest("acme", std::slice::from_ref(&store));
+        let text = manifest::render_manifest("acme", std::slice::from_ref(&store), false);
         let loaded = manifest::parse_manifest("m.json".as_ref(), &text).unwrap();
         assert_eq!(loaded.stores, [store]);
     }
@@ -137,4 +137,26 @@ fn not_json_and_missing() {
     let err = load_manifest(&missing).unwrap_err();
     assert!(matches!(err, ManifestError::Io { .. }), "{err}");
     assert!(err.to_string().contains("missing.json"), "{err}");
+}
+
+#[test]
+fn explicit_parent_relations_are_recorded_only_when_used() {
+    let store = support::vlan();
+    let plain = manifest::render_manifest("acme", std::slice::from_ref(&store), false);
+    assert!(!plain.contains("explicit_parent_relations"), "{plain}");
+    assert!(
+        !manifest::parse_manifest("m.json".as_ref(), &plain)
+            .unwrap()
+            .explicit_parent_relations
+    );
+    let explicit = manifest::render_manifest("acme", std::slice::from_ref(&store), true);
+    assert!(
+        explicit.contains("\"explicit_parent_relations\": true"),
+        "{explicit}"
+    );
+    assert!(
+        manifest::parse_manifest("m.json".as_ref(), &explicit)
+            .unwrap()
+            .explicit_parent_relations
+    );
 }

@@ -64,6 +64,7 @@ fn first_generation_then_nothing_to_do() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/_init.cf",
             "model/git_ops.cf",
@@ -104,7 +105,10 @@ fn a_removed_store_loses_its_files_and_the_authors_files_stay() {
     let report = generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap();
     assert_eq!(
         paths(&report.written),
-        ["inmanta_plugins/acme/git_ops_manifest.json"]
+        [
+            "inmanta_plugins/acme/__init__.py",
+            "inmanta_plugins/acme/git_ops_manifest.json"
+        ]
     );
     assert_eq!(
         paths(&report.removed),
@@ -193,6 +197,7 @@ fn the_authors_module_file_replaces_a_placeholder_and_blocks_the_other_form() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/git_ops.cf",
             "model/slices/vlan/_init.cf",
@@ -240,6 +245,7 @@ fn a_changed_store_rewrites_only_its_files() {
     assert_eq!(
         paths(&report.written),
         [
+            "inmanta_plugins/acme/__init__.py",
             "inmanta_plugins/acme/git_ops_manifest.json",
             "model/slices/vlan/_init.cf",
             "schemas/vlan.json",
@@ -257,4 +263,26 @@ fn a_missing_module_directory() {
         matches!(&err, GenerateError::ModuleDir(path) if *path == missing),
         "{err}"
     );
+}
+
+#[test]
+fn the_plugin_replaces_an_empty_package_file_but_not_the_authors_code() {
+    // `acme_dir` starts with an empty `inmanta_plugins/acme/__init__.py`, as a
+    // new Python package does: the generated plugin takes its place.
+    let dir = acme_dir();
+    generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap();
+    let plugin = dir.path().join("inmanta_plugins/acme/__init__.py");
+    let text = fs::read_to_string(&plugin).unwrap();
+    assert!(text.contains("def unroll_slices("), "{text}");
+    assert!(text.trim_end().ends_with("# <GIT-OPS-GENERATED-FILE/>"));
+
+    // Plugins of the author's own in the package file stop the generation.
+    fs::write(&plugin, "from inmanta.plugins import plugin\n").unwrap();
+    let before = tree(dir.path());
+    let err = generate_module(&acme(dir.path(), vec![vlan_as_in_spec()])).unwrap_err();
+    assert!(
+        matches!(&err, GenerateError::NotGenerated { paths } if paths == std::slice::from_ref(&plugin)),
+        "{err}"
+    );
+    assert_eq!(tree(dir.path()), before, "nothing was written");
 }

@@ -87,6 +87,7 @@ fn every_file_of_a_module_is_listed_in_path_order() {
     assert_eq!(
         paths,
         [
+            "inmanta_plugins/gaps/__init__.py",
             "inmanta_plugins/gaps/git_ops_manifest.json",
             "model/_init.cf",
             "model/fleet/_init.cf",

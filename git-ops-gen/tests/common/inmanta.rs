@@ -4,15 +4,18 @@
 //! the workspace, created by `scripts/setup-venv`); a test fails, with the
 //! command to run, when it is missing. Modules are generated under Cargo's
 //! per-target temporary folder (`target/tmp/git-ops-gen/<module>`), given the
-//! minimal packaging of a v2 module, and installed in editable mode. pip runs
-//! hold an exclusive lock on a file of the venv and compiles a shared one, so
-//! that tests running in parallel never install while another compiles.
+//! packaging of `git_ops_gen::package`, and installed in editable mode
+//! without build isolation (offline: the venv's setuptools and wheel build
+//! them). pip runs hold an exclusive lock on a file of the venv and compiles a
+//! shared one, so that tests running in parallel never install while another
+//! compiles.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use git_ops_gen::package::{PackageSpec, write_python_package};
 use git_ops_gen::{GenerateReport, ModuleSpec, generate_module};
 use git_ops_runtime::StoreSchema;
 
@@ -28,17 +31,33 @@ impl Venv {
             .map(PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
         let venv = Venv { root };
-        for tool in ["inmanta", "pip"] {
+        for tool in ["inmanta", "pip", "python"] {
             assert!(
                 venv.bin(tool).is_file(),
                 "{} not found: this test needs the Python virtualenv with the inmanta compiler; run `scripts/setup-venv` (or set GIT_OPS_VENV to such a virtualenv)",
                 venv.bin(tool).display()
             );
         }
+        assert!(
+            venv.has_package("wheel"),
+            "{} has no `wheel` package, which installing modules without build isolation needs: the virtualenv is older than the pins of scripts/setup-venv; run `scripts/setup-venv` again",
+            venv.root.display()
+        );
         venv
     }
 
-    fn bin(&self, tool: &str) -> PathBuf {
+    /// Whether a Python package is installed in the venv.
+    fn has_package(&self, package: &str) -> bool {
+        let Ok(entries) = fs::read_dir(self.root.join("lib")) else {
+            return false;
+        };
+        entries
+            .flatten()
+            .any(|python| python.path().join("site-packages").join(package).is_dir())
+    }
+
+    /// A program of the venv.
+    pub fn bin(&self, tool: &str) -> PathBuf {
         self.root.join("bin").join(tool)
     }
 
@@ -55,6 +74,7 @@ impl Venv {
             "install",
             "--quiet",
             "--no-deps",
+            "--no-build-isolation",
             "--disable-pip-version-check",
         ]);
         for module in modules {
@@ -79,14 +99,22 @@ impl Venv {
         )
         .unwrap();
         fs::write(dir.join("main.cf"), main).unwrap();
+        self.compile_project(dir, &[])
+    }
+
+    /// Compiles the project in `dir` as it is, with extra environment
+    /// variables.
+    pub fn compile_project(&self, dir: &Path, env: &[(&str, &str)]) -> Compiled {
         let lock = self.lock();
         lock.lock_shared().expect("shared lock");
         let start = Instant::now();
-        let output = Command::new(self.bin("inmanta"))
-            .arg("compile")
-            .current_dir(dir)
-            .output()
-            .expect("inmanta runs");
+        let mut command = Command::new(self.bin("inmanta"));
+        command.arg("compile").current_dir(dir);
+        for variable in ["INMANTA_GIT_OPS_COMPILE_MODE", "INMANTA_GIT_OPS_VIEW_CHECK"] {
+            command.env_remove(variable);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().expect("inmanta runs");
         let seconds = start.elapsed().as_secs_f64();
         let text = format!(
             "{}{}",
@@ -172,14 +200,9 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Creates the minimal packaging of a v2 module named `name` in a fresh
-/// folder and generates `stores` into it.
-///
-/// Packaging: `setup.cfg` (name, version and license: inmanta-core 14 needs
-/// the license), a `setup.py` (pip 23 without `wheel` can only install a
-/// setuptools project in editable mode through `setup.py develop`), and the
-/// plugin package `inmanta_plugins/<name>/__init__.py`. `model/_init.cf` is
-/// left to the generator (a placeholder when the crate root has no types).
+/// Writes the packaging of a module named `name`
+/// (`git_ops_gen::package`) in a fresh folder and generates `stores` into
+/// it (the model, the manifest and the plugin).
 pub fn generate(
     name: &str,
     stores: Vec<StoreSchema>,
@@ -187,25 +210,7 @@ pub fn generate(
     explicit: bool,
 ) -> (Module, GenerateReport) {
     let dir = scratch(name).join("module");
-    fs::create_dir_all(dir.join("inmanta_plugins").join(name)).unwrap();
-    fs::write(
-        dir.join("inmanta_plugins").join(name).join("__init__.py"),
-        "",
-    )
-    .unwrap();
-    fs::write(
-        dir.join("setup.cfg"),
-        format!(
-            "[metadata]\nname = inmanta-module-{}\nversion = 0.0.1\nlicense = Apache-2.0\n\n[options]\npackages = find_namespace:\nzip_safe = False\ninclude_package_data = True\n\n[options.packages.find]\ninclude = inmanta_plugins*\n",
-            name.replace('_', "-")
-        ),
-    )
-    .unwrap();
-    fs::write(
-        dir.join("setup.py"),
-        "from setuptools import setup\n\nsetup()\n",
-    )
-    .unwrap();
+    write_python_package(&dir, &PackageSpec::new(name)).unwrap_or_else(|err| panic!("{err}"));
     let report = regenerate(&dir, name, stores, header, explicit);
     (
         Module {

@@ -9,6 +9,7 @@ use git_ops_runtime::schema::{EntityId, EntityKind, FieldKind, StoreSchema, Valu
 #[path = "../../../git-ops-runtime/tests/document_support/mod.rs"]
 pub mod support;
 
+pub mod e2e;
 pub mod gaps;
 pub mod inmanta;
 
