@@ -30,6 +30,8 @@ pub mod document;
 pub mod format;
 pub mod schema;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};
 
