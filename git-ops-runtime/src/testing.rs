@@ -96,6 +96,19 @@ impl TestProject {
         TestProject::new(registry)
     }
 
+    /// The same project with other stores: e.g. the next version of a
+    /// module, with a new migration.
+    ///
+    /// # Panics
+    ///
+    /// When the registry has problems.
+    pub fn with_registry(self, registry: Registry) -> TestProject {
+        if let Err(errors) = registry.check() {
+            panic!("the registry has problems:\n{errors}");
+        }
+        TestProject { registry, ..self }
+    }
+
     /// The project root.
     pub fn root(&self) -> &Path {
         self.dir.path()
@@ -188,12 +201,15 @@ impl TestProject {
     }
 
     /// Every file of the project (paths relative to the root, `/`
-    /// separators) with its bytes, but the lock and the change cache:
-    /// compare two snapshots to check what an operation changed.
+    /// separators) with its bytes, and every folder (its path with a
+    /// trailing `/`, no bytes), but the lock and the change cache (local
+    /// state, git-ignored) and the `git_ops/` folder that holds them: compare
+    /// two snapshots to check what an operation changed.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
         collect(self.root(), self.root(), &mut out);
         out.remove(crate::store::LOCK_FILE);
+        out.remove("git_ops/");
         out.retain(|path, _| !path.starts_with(crate::store::CACHE_FOLDER));
         out
     }
@@ -205,16 +221,17 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        let relative = path
+            .strip_prefix(root)
+            .expect("below the root")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         if path.is_dir() {
+            out.insert(format!("{relative}/"), Vec::new());
             collect(root, &path, out);
         } else if let Ok(bytes) = fs::read(&path) {
-            let relative = path
-                .strip_prefix(root)
-                .expect("below the root")
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             out.insert(relative, bytes);
         }
     }
