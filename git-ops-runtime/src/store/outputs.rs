@@ -19,11 +19,12 @@ use super::engine::OperationError;
 use super::listing::StoreListing;
 use super::processors::ProcessorPlan;
 use super::reader::Store;
-use super::record::SliceView;
 use super::report::FileKind;
 use super::slice::{LoadedSlice, ViewKind};
 use super::txn::Transaction;
-use super::view::{self, ViewFileHead, ViewInput, view_file_path, view_folder, view_index};
+use super::view::{
+    self, ViewBody, ViewFileHead, ViewInput, view_file_path, view_folder, view_index,
+};
 
 /// Whether a loaded slice (source view, raw source kept) needs an update:
 /// a source file that is not in normalised form, processor values to fill.
@@ -124,69 +125,79 @@ pub(crate) fn stage_views(
     let root = store.project_root();
     let name = slice.name();
     let mut out = Vec::with_capacity(2);
+    let mut source_body: Option<ViewBody> = None;
     let source_path = view_file_path(root, store.name(), ViewKind::Source, name);
-    let known = stage_one(
-        txn,
-        store,
-        ViewKind::Source,
-        name,
-        &source_path,
-        source_inputs,
-        || Ok(slice.view()?.cloned()),
-    )?;
-    out.push((source_path, known));
+    let (fresh, stat) = is_fresh(store, &source_path, source_inputs)?;
+    if fresh {
+        out.push((source_path, Known::Read(stat)));
+    } else {
+        let body = ViewBody::new(slice.view()?);
+        let file = view::view_file_with_body(store, ViewKind::Source, name, source_inputs, &body);
+        txn.stage_write(&source_path, FileKind::View, file.content.as_bytes())?;
+        source_body = Some(body);
+        out.push((source_path, Known::Written));
+    }
     let active_path = view_file_path(root, store.name(), ViewKind::Active, name);
     if active_inputs.is_empty() {
         if active_path.exists() {
             txn.stage_remove(&active_path, FileKind::View);
         }
-    } else {
-        let known = stage_one(
-            txn,
-            store,
-            ViewKind::Active,
-            name,
-            &active_path,
-            active_inputs,
-            || match active {
-                ActiveView::SameAsSource => Ok(slice.view()?.cloned()),
-                ActiveView::Own => Ok(slice.active_variant()?.view()?.cloned()),
-            },
-        )?;
-        out.push((active_path, known));
+        return Ok(out);
     }
+    let (fresh, stat) = is_fresh(store, &active_path, active_inputs)?;
+    if fresh {
+        out.push((active_path, Known::Read(stat)));
+        return Ok(out);
+    }
+    let body = match (active, source_body) {
+        (ActiveView::SameAsSource, Some(body)) => body,
+        (ActiveView::SameAsSource, None) => ViewBody::new(slice.view()?),
+        (ActiveView::Own, _) => ViewBody::new(slice.active_variant()?.view()?),
+    };
+    let file = view::view_file_with_body(store, ViewKind::Active, name, active_inputs, &body);
+    txn.stage_write(&active_path, FileKind::View, file.content.as_bytes())?;
+    out.push((active_path, Known::Written));
     Ok(out)
 }
 
-fn stage_one(
-    txn: &Transaction,
+/// Whether the view file at `path` is fresh for `inputs` and the store's
+/// schema, reading only its head when git-ops wrote it; with its identity
+/// taken before reading.
+fn is_fresh(
     store: &Store,
-    kind: ViewKind,
-    name: &str,
     path: &Path,
     inputs: &[ViewInput],
-    view: impl FnOnce() -> Result<Option<SliceView>, super::StoreErrors>,
-) -> Result<Known, OperationError> {
+) -> Result<(bool, Option<Stat>), OperationError> {
+    use std::io::Read as _;
     let stat = Stat::before_read(path);
-    match fs::read(path) {
-        Ok(bytes) => {
-            if ViewFileHead::parse(&bytes).is_ok_and(|head| head.is_fresh(store, inputs)) {
-                return Ok(Known::Read(stat));
+    let io = |source| OperationError::Io {
+        action: "read the view file",
+        path: store.shown(path),
+        source,
+    };
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, stat)),
+        Err(source) => return Err(io(source)),
+    };
+    // The head: format, kind, store, name, schema and the inputs (a few
+    // hundred bytes per input).
+    let mut prefix = Vec::with_capacity(8192);
+    (&mut file)
+        .take(512 + 256 * inputs.len() as u64)
+        .read_to_end(&mut prefix)
+        .map_err(io)?;
+    let head = match view::parse_head_prefix(&prefix) {
+        Some(head) => head,
+        None => {
+            file.read_to_end(&mut prefix).map_err(io)?;
+            match ViewFileHead::parse(&prefix) {
+                Ok(head) => head,
+                Err(_) => return Ok((false, stat)),
             }
         }
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-        Err(source) => {
-            return Err(OperationError::Io {
-                action: "read the view file",
-                path: store.shown(path),
-                source,
-            });
-        }
-    }
-    let view = view()?;
-    let file = view::view_file(store, kind, name, inputs, view.as_ref());
-    txn.stage_write(path, FileKind::View, file.content.as_bytes())?;
-    Ok(Known::Written)
+    };
+    Ok((head.is_fresh(store, inputs), stat))
 }
 
 /// Stages the removal of view files whose slice has no file left (per

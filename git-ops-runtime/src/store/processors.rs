@@ -214,6 +214,19 @@ impl ProcessorPlan {
         self.any
     }
 
+    /// Whether the processors of one slice depend on the other slices (a
+    /// store-scope `unique_integer`, a custom processor that may query used
+    /// values): then slices are processed one by one, in name order.
+    pub(crate) fn needs_order(&self) -> bool {
+        self.has_store_scope()
+            || self.entities.iter().any(|e| match e {
+                ProcEntity::Object { processors, .. } => processors
+                    .iter()
+                    .any(|(_, spec)| matches!(spec, ProcessorSpec::Custom { .. })),
+                ProcEntity::Union { .. } => false,
+            })
+    }
+
     /// Whether some field has a store-scope `unique_integer`.
     pub(crate) fn has_store_scope(&self) -> bool {
         !self.store_fields.is_empty()

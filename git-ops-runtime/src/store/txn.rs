@@ -137,6 +137,8 @@ struct State {
     superseded: Vec<PathBuf>,
     /// Folders created for staged files, outermost first.
     created: Vec<PathBuf>,
+    /// Folders known to exist (no need to check again).
+    folders: BTreeSet<PathBuf>,
     /// Committed or crashed: dropping must not clean up.
     finished: bool,
 }
@@ -206,12 +208,15 @@ impl Transaction {
         self.create_folders(folder)?;
         let (temporary, mut file) =
             create_temporary(target).map_err(io_error("create a temporary file for", target))?;
-        let written = file
-            .write_all(bytes)
-            .and_then(|()| match fs::metadata(target) {
+        // A replaced file keeps its permissions (but view files, which only
+        // git-ops writes: one `stat` less per file).
+        let written = file.write_all(bytes).and_then(|()| match kind {
+            FileKind::View => Ok(()),
+            _ => match fs::metadata(target) {
                 Ok(metadata) => file.set_permissions(metadata.permissions()),
                 Err(_) => Ok(()),
-            });
+            },
+        });
         drop(file);
         if let Err(source) = written {
             let _ = fs::remove_file(&temporary);
@@ -252,7 +257,11 @@ impl Transaction {
 
     /// Creates `folder` and its missing ancestors, remembering which.
     fn create_folders(&self, folder: &Path) -> Result<(), TxnError> {
+        if self.state().folders.contains(folder) {
+            return Ok(());
+        }
         if folder.is_dir() {
+            self.state().folders.insert(folder.to_path_buf());
             return Ok(());
         }
         let mut missing = Vec::new();
@@ -277,6 +286,7 @@ impl Transaction {
                 }
             }
         }
+        self.state().folders.insert(folder.to_path_buf());
         Ok(())
     }
 

@@ -37,12 +37,14 @@ use super::outputs::{
     stage_views,
 };
 use super::processors::{Processing, StoreScopeIndex};
+use super::record::SliceView;
 use super::report::{FileKind, Operation, Report, StoreReport};
 use super::slice::{Depth, LoadedSlice, ViewKind};
 use super::txn::{Staging, Transaction};
-use super::used_values::LazyUsedValues;
+use super::used_values::{LazyUsedValues, UsedValuesQuery, UsedValuesSource};
 use crate::document::json_schema;
 use crate::format::json::to_json;
+use serde_json::Value;
 
 impl Engine<'_> {
     /// Runs an update (see the [module documentation](self)) on the selected
@@ -154,32 +156,68 @@ impl Engine<'_> {
         // Pass 2: process, rewrite, views.
         let used = LazyUsedValues::new(store, &files, &listing);
         let mut drafts: Vec<(String, CleanDraft)> = Vec::new();
-        for slice in store
-            .slices(&files, &dirty, ViewKind::Source, Depth::Full)
-            .with_views()
-        {
-            let mut slice = match slice {
-                Ok(slice) => slice,
-                Err(errors) => {
-                    problems.extend(errors.errors);
-                    continue;
+        if plan.needs_order() {
+            for slice in store
+                .slices(&files, &dirty, ViewKind::Source, Depth::Full)
+                .with_views()
+            {
+                let mut slice = match slice {
+                    Ok(slice) => slice,
+                    Err(errors) => {
+                        problems.extend(errors.errors);
+                        continue;
+                    }
+                };
+                let done = self.update_slice(
+                    txn,
+                    prepared,
+                    &mut slice,
+                    &mut index,
+                    &used,
+                    refresh,
+                    &stats,
+                    &mut report,
+                );
+                match done {
+                    Ok(Some(draft)) => drafts.push((slice.name().to_owned(), draft)),
+                    Ok(None) => {}
+                    Err(OperationError::Store(errors)) => problems.extend(errors.errors),
+                    Err(other) => return Err(other),
                 }
-            };
-            let done = self.update_slice(
-                txn,
-                prepared,
-                &mut slice,
-                &mut index,
-                &used,
-                refresh,
-                &stats,
-                &mut report,
-            );
-            match done {
-                Ok(Some(draft)) => drafts.push((slice.name().to_owned(), draft)),
-                Ok(None) => {}
-                Err(OperationError::Store(errors)) => problems.extend(errors.errors),
-                Err(other) => return Err(other),
+            }
+        } else {
+            // Every slice on its own: in parallel.
+            let results = parallel_map(dirty.slices(), threads, |slice_files| {
+                let mut slice = match store.load(&files, slice_files, ViewKind::Source, Depth::Full)
+                {
+                    Ok(slice) => slice,
+                    Err(errors) => return Err(OperationError::Store(errors)),
+                };
+                let mut local = StoreReport::new(store.name());
+                let draft = self.update_slice(
+                    txn,
+                    prepared,
+                    &mut slice,
+                    &mut StoreScopeIndex::default(),
+                    &NoUsedValues,
+                    refresh,
+                    &stats,
+                    &mut local,
+                )?;
+                Ok((slice.name().to_owned(), draft, local))
+            });
+            for result in results {
+                match result {
+                    Ok((name, draft, local)) => {
+                        report.filled.extend(local.filled);
+                        report.slices.extend(local.slices);
+                        if let Some(draft) = draft {
+                            drafts.push((name, draft));
+                        }
+                    }
+                    Err(OperationError::Store(errors)) => problems.extend(errors.errors),
+                    Err(other) => return Err(other),
+                }
             }
         }
         if !problems.is_empty() {
@@ -218,7 +256,7 @@ impl Engine<'_> {
         prepared: &Prepared<'_>,
         slice: &mut LoadedSlice<'_>,
         index: &mut StoreScopeIndex,
-        used: &LazyUsedValues<'_>,
+        used: &dyn UsedValuesUpdate,
         refresh: bool,
         stats: &HashMap<PathBuf, Option<Stat>>,
         report: &mut StoreReport,
@@ -246,7 +284,7 @@ impl Engine<'_> {
                     registered: prepared.registered,
                     refresh,
                     index,
-                    used,
+                    used: used.source(),
                 }
                 .run(&name, &file.shown, &mut document, &view)?
             } else {
@@ -315,6 +353,42 @@ impl Engine<'_> {
             None => Vec::new(),
         };
         Ok(Some(CleanDraft::new(store, files, views, store_values)))
+    }
+}
+
+/// The used values an update's processors query, kept up to date as slices
+/// are processed.
+trait UsedValuesUpdate {
+    fn source(&self) -> &dyn UsedValuesSource;
+    fn replace(&self, name: &str, view: Option<&SliceView>) -> Result<(), OperationError>;
+}
+
+impl UsedValuesUpdate for LazyUsedValues<'_> {
+    fn source(&self) -> &dyn UsedValuesSource {
+        self
+    }
+
+    fn replace(&self, name: &str, view: Option<&SliceView>) -> Result<(), OperationError> {
+        LazyUsedValues::replace(self, name, view)
+    }
+}
+
+/// For processors that query no used values (the parallel path).
+struct NoUsedValues;
+
+impl UsedValuesSource for NoUsedValues {
+    fn used_values(&self, _: &UsedValuesQuery) -> Result<Vec<Value>, OperationError> {
+        unreachable!("only custom processors query used values, and they run in order")
+    }
+}
+
+impl UsedValuesUpdate for NoUsedValues {
+    fn source(&self) -> &dyn UsedValuesSource {
+        self
+    }
+
+    fn replace(&self, _: &str, _: Option<&SliceView>) -> Result<(), OperationError> {
+        Ok(())
     }
 }
 
