@@ -316,3 +316,45 @@ fn scenarios_06_to_10_sync_versions_and_deletions() {
     assert_eq!(source, s1);
     let _ = ViewKind::Source;
 }
+
+#[test]
+fn scenario_43_create_in_yaml() {
+    let p = project();
+    let created = p.engine().create("recursive", "rec", "yaml").unwrap();
+    assert_eq!(created.shown, "files/recursive/rec.yaml");
+    assert_eq!(
+        p.read("files/recursive/rec.yaml"),
+        "\
+name: <REPLACE_THIS>
+description: null
+unique_id: null
+embedded_required:
+  name: <REPLACE_THIS>
+  description: null
+  unique_id: null
+  recursive_slice: []
+embedded_optional: null
+embedded_sequence: []
+"
+    );
+}
+
+#[test]
+fn gap_16_sync_never_gives_a_yaml_active_file_a_json_sibling() {
+    let p = project();
+    p.write("files/recursive/a.yaml", S1_AFTER_UPDATE);
+    // An active version written in YAML (by hand or another tool).
+    p.write("git_ops/active/recursive/a@v1.yaml", S1_AFTER_UPDATE);
+    let report = p.sync();
+    assert!(report.store("recursive").unwrap().slices.is_empty());
+    // No `a@v1.json` (the folder existed: no state file is added either).
+    assert_eq!(active_files(&p), ["a@v1.yaml"]);
+    // A change is written as the next version, in JSON.
+    p.write(
+        "files/recursive/a.yaml",
+        &S1_AFTER_UPDATE.replace("name: a\n", "name: b\n"),
+    );
+    p.sync();
+    assert_eq!(p.slice_in("recursive", "a").versions(), [1, 2]);
+    assert!(p.root().join("git_ops/active/recursive/a@v2.json").exists());
+}
