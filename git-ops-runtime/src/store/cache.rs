@@ -18,15 +18,16 @@
 //!   applied migrations, the view and cache formats. A different key
 //!   discards the whole cache; so does a file that cannot be read;
 //! - a file read by the operation is recorded with the `stat` taken
-//!   *before* reading it, and only if its change time is older than that
-//!   `stat` by a safety margin ([`RACY_MARGIN`]): a file changed again
-//!   within the same clock tick could otherwise keep its identity (the
-//!   "racy git" problem). Such a slice is simply read next time;
-//! - a file the operation wrote is recorded with its `stat` after the
-//!   commit; the change time changes on every write, so any later
-//!   modification is seen, except one by another process within the same
-//!   clock tick as git-ops' own rename of that file (git-ops holds the
-//!   project lock, so only a program ignoring it could do that);
+//!   *before* reading it. A source file (yours) is recorded only if its
+//!   change time is older than that `stat` by a safety margin
+//!   ([`RACY_MARGIN`]): a file changed again within the same clock tick
+//!   could otherwise keep its identity (the "racy git" problem); such a
+//!   slice is simply read next time;
+//! - a file git-ops writes (active versions, views) is recorded with its
+//!   `stat` after the commit (or before reading it, without margin): the
+//!   change time changes on every write, so any later modification is
+//!   seen, except one by another program writing into `git_ops/` within
+//!   the same clock tick as git-ops itself, ignoring the project lock;
 //! - refresh updates and operations with pending migrations ignore it.
 //!
 //! The cache is local state: hidden, git-ignored, safe to delete at any
@@ -90,15 +91,12 @@ impl Stat {
                 dev: metadata.dev(),
             })
         }
+        // Without a change time a file's identity cannot be trusted: no
+        // cache on other systems.
         #[cfg(not(unix))]
         {
-            Some(Stat {
-                size: metadata.len(),
-                mtime: nanos(metadata.modified().ok()?),
-                ctime: nanos(metadata.created().ok()?),
-                ino: 0,
-                dev: 0,
-            })
+            let _ = metadata;
+            None
         }
     }
 

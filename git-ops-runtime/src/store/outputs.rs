@@ -169,7 +169,8 @@ fn is_fresh(
     inputs: &[ViewInput],
 ) -> Result<(bool, Option<Stat>), OperationError> {
     use std::io::Read as _;
-    let stat = Stat::before_read(path);
+    // A view file is git-ops' own: no racy margin (see `cache`).
+    let stat = Stat::of(path);
     let io = |source| OperationError::Io {
         action: "read the view file",
         path: store.shown(path),

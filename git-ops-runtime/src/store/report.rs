@@ -112,6 +112,11 @@ pub struct StoreReport {
     pub filled: Vec<FilledValue>,
     /// Files written and removed, sorted by path.
     pub files: Vec<FileChange>,
+    /// How many slices the operation read.
+    pub read: usize,
+    /// How many slices it skipped because the change cache knew them clean
+    /// and unchanged (`docs/operations.md`).
+    pub skipped: usize,
 }
 
 impl StoreReport {

@@ -127,10 +127,14 @@ impl Engine<'_> {
         let mut stale = Vec::new();
         let mut kept = Vec::new();
         let mut drafts = Vec::new();
+        report.read = listing.len();
         for (slice, settled) in listing.slices().iter().zip(settled) {
             match settled {
                 Err(error) => return (Err(error), problems, stale),
-                Ok(Settled::Cached(clean)) => kept.push((slice.name.clone(), clean)),
+                Ok(Settled::Cached(clean)) => {
+                    report.skipped += 1;
+                    kept.push((slice.name.clone(), clean));
+                }
                 Ok(Settled::Done { change, draft }) => {
                     report.slices.extend(change);
                     if let Some(draft) = draft {
@@ -141,6 +145,7 @@ impl Engine<'_> {
                 Ok(Settled::Failed(errors)) => problems.extend(errors),
             }
         }
+        report.read -= report.skipped;
         if problems.is_empty()
             && stale.is_empty()
             && let Err(error) = stage_store_views(txn, store, listing)
@@ -168,8 +173,13 @@ fn settle_slice(
     let stats: Vec<(PathBuf, Option<Stat>)> = slice_files
         .source
         .iter()
-        .chain(&slice_files.active)
         .map(|f| (f.path.clone(), Stat::before_read(&f.path)))
+        .chain(
+            slice_files
+                .active
+                .iter()
+                .map(|f| (f.path.clone(), Stat::of(&f.path))),
+        )
         .collect();
     let slice = match store.load(files, slice_files, ViewKind::Source, Depth::Full) {
         Ok(slice) => slice,

@@ -128,6 +128,8 @@ impl Engine<'_> {
                 None => dirty.push(slice.clone()),
             }
         }
+        report.read = dirty.len();
+        report.skipped = kept.len();
         let stats = pre_read_stats(store, &dirty, threads, migrated);
         let dirty = StoreListing::from_slices(dirty);
         let mut problems: Vec<StoreError> = Vec::new();
@@ -408,8 +410,13 @@ fn pre_read_stats(
         slice
             .source
             .iter()
-            .chain(&slice.active)
             .map(|file| (file.path.clone(), Stat::before_read(&file.path)))
+            .chain(
+                slice
+                    .active
+                    .iter()
+                    .map(|file| (file.path.clone(), Stat::of(&file.path))),
+            )
             .collect::<Vec<_>>()
     });
     per_slice.into_iter().flatten().collect()
