@@ -76,7 +76,7 @@ impl Engine<'_> {
                     store: store.name().to_owned(),
                     name: name.to_owned(),
                     path: path.to_string(),
-                    error,
+                    error: Box::new(error),
                 })?;
             let normalised = store.documents().normalise(&edited).map_err(|errors| {
                 StoreErrors::new(

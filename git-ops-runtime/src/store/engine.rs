@@ -170,41 +170,9 @@ pub enum OperationError {
         /// The pending migrations, in order.
         names: Vec<String>,
     },
-    /// A processor failed.
-    #[error("{file}: {path}: processor `{processor}` of store `{store}` failed: {message}")]
-    Processor {
-        /// The store.
-        store: String,
-        /// The slice.
-        slice: String,
-        /// The source file.
-        file: String,
-        /// The dict path of the field.
-        path: String,
-        /// The processor.
-        processor: String,
-        /// Why.
-        message: String,
-    },
-    /// A custom processor must fill a value but is not available.
-    #[error(
-        "{file}: {path}: processor `{processor}` of store `{store}` must fill this value, {}",
-        if *manifest { "but it is Rust code of the module: run the update with the module's own git-ops binary" } else { "but it is not registered" }
-    )]
-    ProcessorUnavailable {
-        /// The store.
-        store: String,
-        /// The slice.
-        slice: String,
-        /// The source file.
-        file: String,
-        /// The dict path of the field.
-        path: String,
-        /// The processor.
-        processor: String,
-        /// Whether the store comes from a manifest.
-        manifest: bool,
-    },
+    /// A processor failed, or must fill a value and is not available.
+    #[error(transparent)]
+    Processor(Box<ProcessorFailure>),
     /// The dict path of an element cannot be built.
     #[error("store `{store}`, slice `{slice}`: {error}")]
     Path {
@@ -223,7 +191,7 @@ pub enum OperationError {
         /// The slice.
         slice: String,
         /// Why.
-        error: LookupError,
+        error: Box<LookupError>,
     },
     /// No slice of that name.
     #[error("no slice named `{name}` in store `{store}`")]
@@ -295,7 +263,42 @@ pub enum OperationError {
         /// The path.
         path: String,
         /// Why.
-        error: LookupError,
+        error: Box<LookupError>,
+    },
+}
+
+/// A processor that failed, or that must fill a value and is not available.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {path}: processor `{processor}` of store `{store}` {reason}")]
+pub struct ProcessorFailure {
+    /// The store.
+    pub store: String,
+    /// The slice.
+    pub slice: String,
+    /// The source file.
+    pub file: String,
+    /// The dict path of the field.
+    pub path: String,
+    /// The processor: `unique_integer`, `simple_value` or a custom name.
+    pub processor: String,
+    /// What went wrong.
+    pub reason: ProcessorFailureReason,
+}
+
+/// What went wrong with a processor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcessorFailureReason {
+    /// It returned an error (the message), or no value.
+    #[error("failed: {0}")]
+    Failed(String),
+    /// A custom processor that is not registered.
+    #[error(
+        "must fill this value, {}",
+        if *manifest { "but it is Rust code of the module: run the update with the module's own git-ops binary" } else { "but it is not registered" }
+    )]
+    Unavailable {
+        /// Whether the store comes from a manifest.
+        manifest: bool,
     },
 }
 
@@ -395,12 +398,16 @@ pub(crate) struct Prepared<'r> {
     pub(crate) migrations: MigrationPlan,
 }
 
+/// The new cache of a store: slices still clean from the old one, and
+/// drafts of the slices the operation leaves clean.
+pub(crate) type CacheUpdate = (Cache, Vec<(String, CleanSlice)>, Vec<(String, CleanDraft)>);
+
 /// What an operation did to one store, before its commit.
 pub(crate) struct StoreOutcome {
     pub(crate) report: StoreReport,
     /// The new cache: slices still clean from the old one, and drafts of
     /// the slices the operation leaves clean. `None`: leave the cache file.
-    pub(crate) cache: Option<(Cache, Vec<(String, CleanSlice)>, Vec<(String, CleanDraft)>)>,
+    pub(crate) cache: Option<CacheUpdate>,
 }
 
 /// The operations on one project. See the [module documentation](self).

@@ -93,7 +93,10 @@ pub mod view;
 
 pub use cache::{CACHE_FOLDER, RACY_MARGIN};
 pub use create::check_slice_name;
-pub use engine::{Created, Engine, OperationError, Options, Stale, UpdateOptions};
+pub use engine::{
+    Created, Engine, OperationError, Options, ProcessorFailure, ProcessorFailureReason, Stale,
+    UpdateOptions,
+};
 pub use lock::{LOCK_FILE, LockError, ProjectLock};
 pub use migrate::STATE_FILE;
 pub use processors::ProcessorContext;

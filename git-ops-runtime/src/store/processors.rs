@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::engine::OperationError;
+use super::engine::{OperationError, ProcessorFailure, ProcessorFailureReason};
 use super::record::SliceView;
 use super::registry::{RegisteredStore, StoreOrigin};
 use super::report::FilledValue;
@@ -502,14 +502,17 @@ impl Processing<'_> {
             if !current.is_null() && !self.refresh {
                 continue;
             }
-            let fail = |message: String| OperationError::Processor {
-                store: store.to_owned(),
-                slice: slice.to_owned(),
-                file: file.to_owned(),
-                path: target.path.to_string(),
-                processor: processor_name(&target.spec).to_owned(),
-                message,
+            let failure = |reason| {
+                OperationError::Processor(Box::new(ProcessorFailure {
+                    store: store.to_owned(),
+                    slice: slice.to_owned(),
+                    file: file.to_owned(),
+                    path: target.path.to_string(),
+                    processor: processor_name(&target.spec).to_owned(),
+                    reason,
+                }))
             };
+            let fail = |message: String| failure(ProcessorFailureReason::Failed(message));
             let new = match &target.spec {
                 ProcessorSpec::SimpleValue { value } => value.clone(),
                 ProcessorSpec::UniqueInteger { start, stop, scope } => {
@@ -547,14 +550,9 @@ impl Processing<'_> {
                 }
                 ProcessorSpec::Custom { name } => {
                     let Some(function) = self.registered.processor(name) else {
-                        return Err(OperationError::ProcessorUnavailable {
-                            store: store.to_owned(),
-                            slice: slice.to_owned(),
-                            file: file.to_owned(),
-                            path: target.path.to_string(),
-                            processor: name.clone(),
+                        return Err(failure(ProcessorFailureReason::Unavailable {
                             manifest: self.registered.origin() == StoreOrigin::Manifest,
-                        });
+                        }));
                     };
                     let ctx = ProcessorContext {
                         store,

@@ -353,14 +353,18 @@ impl StoreBuilder<'_> {
     {
         let name = name.into();
         if let Some(store) = self.store() {
-            if store.processors.contains_key(&name) {
-                let problem = RegistryError::DuplicateProcessor {
-                    store: store.name().to_owned(),
-                    name,
-                };
-                self.registry.problems.push(problem);
-            } else {
-                store.processors.insert(name, Arc::new(function));
+            let store_name = store.name().to_owned();
+            match store.processors.entry(name) {
+                std::collections::btree_map::Entry::Occupied(entry) => {
+                    let problem = RegistryError::DuplicateProcessor {
+                        store: store_name,
+                        name: entry.key().clone(),
+                    };
+                    self.registry.problems.push(problem);
+                }
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(Arc::new(function));
+                }
             }
         }
         self
@@ -399,14 +403,19 @@ impl StoreBuilder<'_> {
                     store: store_name,
                     name,
                 })
-            } else if store.migrations.contains_key(&name) {
-                Some(RegistryError::DuplicateMigration {
-                    store: store_name,
-                    name,
-                })
             } else {
-                store.migrations.insert(name, function);
-                None
+                match store.migrations.entry(name) {
+                    std::collections::btree_map::Entry::Occupied(entry) => {
+                        Some(RegistryError::DuplicateMigration {
+                            store: store_name,
+                            name: entry.key().clone(),
+                        })
+                    }
+                    std::collections::btree_map::Entry::Vacant(entry) => {
+                        entry.insert(function);
+                        None
+                    }
+                }
             };
             if let Some(problem) = problem {
                 self.registry.problems.push(problem);

@@ -119,7 +119,7 @@ fn entry(
         .map_err(|error| OperationError::UsedValues {
             store: store.to_owned(),
             slice: name.to_owned(),
-            error,
+            error: Box::new(error),
         })?
         .into_iter()
         .cloned()
