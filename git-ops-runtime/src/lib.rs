@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod dictpath;
 pub mod document;
 pub mod format;

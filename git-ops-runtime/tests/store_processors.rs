@@ -258,3 +258,47 @@ fn the_registry_reports_every_problem() {
     ));
     let _: DictPath = DictPath::root();
 }
+
+/// A greeting rendered from a template (scenario 29's analogue).
+#[derive(Serialize, Deserialize, Slice)]
+#[slice(store = "greetings")]
+struct Greeting {
+    /// Key.
+    #[slice(key)]
+    who: String,
+    /// Rendered once by the `template` processor.
+    #[slice(processor = "template")]
+    text: Option<String>,
+}
+
+#[test]
+fn scenario_29_by_design_a_template_is_a_custom_processor() {
+    // The original's `get_template_value` replaces a field holding a
+    // template reference with the rendered Jinja text. There is no template
+    // engine here: a custom processor does the rendering, and, like every
+    // processor, fills an empty field once.
+    let p = TestProject::new(Registry::new());
+    let template = p.write("templates/greeting.txt", "Hello {{ who }}");
+    let mut registry = Registry::new();
+    let _ =
+        registry
+            .store::<Greeting>()
+            .processor("template", move |ctx: &ProcessorContext<'_>| {
+                let text = std::fs::read_to_string(&template).map_err(|e| e.to_string())?;
+                let who = ctx.object()["who"].as_str().unwrap_or_default();
+                Ok(json!(text.replace("{{ who }}", who)))
+            });
+    let p = p.with_registry(registry);
+    p.write("files/greetings/w.yaml", "who: world\n");
+    p.update();
+    assert_eq!(
+        p.read("files/greetings/w.yaml"),
+        "who: world\ntext: Hello world\n"
+    );
+    p.write("templates/greeting.txt", "Bye {{ who }}");
+    p.update();
+    assert_eq!(
+        p.read("files/greetings/w.yaml"),
+        "who: world\ntext: Hello world\n"
+    );
+}
