@@ -675,15 +675,29 @@ impl<'r> Engine<'r> {
         );
         let outcomes = body(&txn)?;
         let changes = txn.commit()?;
+        let places = self.places();
+        let mut by_store: Vec<Vec<FileChange>> = vec![Vec::new(); outcomes.len()];
+        for change in changes {
+            let path = if Path::new(&change.path).is_absolute() {
+                PathBuf::from(&change.path)
+            } else {
+                self.project.root().join(&change.path)
+            };
+            let owner = outcomes.iter().position(|o| {
+                places
+                    .iter()
+                    .find(|(store, _)| *store == o.report.store)
+                    .is_some_and(|(_, folders)| folders.iter().any(|f| path.starts_with(f)))
+            });
+            if let Some(i) = owner {
+                by_store[i].push(change);
+            }
+        }
         let mut stores = Vec::with_capacity(outcomes.len());
         let mut caches = Vec::new();
-        for outcome in outcomes {
+        for (outcome, files) in outcomes.into_iter().zip(by_store) {
             let mut report = outcome.report;
-            report.files = changes
-                .iter()
-                .filter(|c| self.belongs(&report.store, c))
-                .cloned()
-                .collect();
+            report.files = files;
             report.slices.sort();
             stores.push(report);
             if let Some(cache) = outcome.cache {
@@ -708,33 +722,33 @@ impl<'r> Engine<'r> {
         })
     }
 
-    /// Whether a changed file belongs to store `store` (for the reports).
-    fn belongs(&self, store: &str, change: &FileChange) -> bool {
-        let Some(registered) = self.registry.get(store) else {
-            return false;
-        };
+    /// The folders (and schema file) of each store, for the reports.
+    fn places(&self) -> Vec<(&str, Vec<PathBuf>)> {
         let root = self.project.root();
-        let path = if Path::new(&change.path).is_absolute() {
-            PathBuf::from(&change.path)
-        } else {
-            root.join(&change.path)
-        };
-        let mut folders = vec![
-            self.project.active_folder(store),
-            root.join(super::project::VIEWS_FOLDER).join(store),
-        ];
-        if let Ok(source) = self.project.resolve(&registered.schema().source) {
-            folders.push(source);
-        }
-        if folders.iter().any(|f| path.starts_with(f)) {
-            return true;
-        }
-        change.kind == super::report::FileKind::Schema
-            && GitOpsConfig::read(&self.project, &WorkingTree)
-                .ok()
-                .and_then(|c| c.store(store).and_then(|s| s.schema_path.clone()))
-                .and_then(|p| self.project.resolve(&p).ok())
-                .is_some_and(|p| p == path)
+        let config = GitOpsConfig::read(&self.project, &WorkingTree).ok();
+        self.registry
+            .stores()
+            .iter()
+            .map(|registered| {
+                let store = registered.name();
+                let mut folders = vec![
+                    self.project.active_folder(store),
+                    root.join(super::project::VIEWS_FOLDER).join(store),
+                ];
+                if let Ok(source) = self.project.resolve(&registered.schema().source) {
+                    folders.push(source);
+                }
+                if let Some(schema) = config
+                    .as_ref()
+                    .and_then(|c| c.store(store))
+                    .and_then(|s| s.schema_path.as_ref())
+                    .and_then(|p| self.project.resolve(p).ok())
+                {
+                    folders.push(schema);
+                }
+                (store, folders)
+            })
+            .collect()
     }
 }
 

@@ -300,8 +300,9 @@ impl Transaction {
     pub(crate) fn commit(self) -> Result<Vec<FileChange>, TxnError> {
         let (steps, changes, folders) = {
             let state = self.state();
+            // By rank, then by path (the map's order; the sort is stable).
             let mut ordered: Vec<(&PathBuf, &Staged)> = state.staged.iter().collect();
-            ordered.sort_by_key(|(path, staged)| (rank(staged), (*path).clone()));
+            ordered.sort_by_key(|(_, staged)| rank(staged));
             let mut steps = Vec::with_capacity(ordered.len());
             let mut changes = Vec::with_capacity(ordered.len());
             let mut folders = BTreeSet::new();
@@ -576,12 +577,17 @@ pub(crate) fn shown(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Makes files durable: one `syncfs` per file system on Linux (far cheaper
-/// than one `fsync` per file for thousands of small files), else an `fsync`
-/// per file and per folder.
+/// Up to this many staged files, each is synced on its own; above, one
+/// `syncfs` per file system is cheaper (Linux).
+const SYNC_EACH_UP_TO: usize = 128;
+
+/// Makes files durable: an `fsync` per file and per folder for a few files;
+/// for many, one `syncfs` per file system on Linux (far cheaper than one
+/// `fsync` per file for thousands of small files, though it also flushes
+/// what other programs wrote to that file system).
 fn sync_files(files: &[PathBuf]) -> Result<(), TxnError> {
     #[cfg(target_os = "linux")]
-    {
+    if files.len() > SYNC_EACH_UP_TO {
         use std::os::unix::fs::MetadataExt;
         let mut devices = BTreeMap::new();
         for file in files {
@@ -598,19 +604,16 @@ fn sync_files(files: &[PathBuf]) -> Result<(), TxnError> {
                 source: e.into(),
             })?;
         }
-        Ok(())
+        return Ok(());
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let mut folders = BTreeSet::new();
-        for file in files {
-            fs::File::open(file)
-                .and_then(|f| f.sync_all())
-                .map_err(io_error("sync", file))?;
-            folders.insert(file.parent().unwrap_or(Path::new(".")).to_path_buf());
-        }
-        sync_folders(folders.iter().map(PathBuf::as_path))
+    let mut folders = BTreeSet::new();
+    for file in files {
+        fs::File::open(file)
+            .and_then(|f| f.sync_all())
+            .map_err(io_error("sync", file))?;
+        folders.insert(file.parent().unwrap_or(Path::new(".")).to_path_buf());
     }
+    sync_folders(folders.iter().map(PathBuf::as_path))
 }
 
 /// Syncs folders (their entries: renames, creations, deletions).
