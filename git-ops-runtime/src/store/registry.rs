@@ -333,7 +333,6 @@ impl Registry {
 }
 
 /// Adds functions to a store being registered; see [`Registry::store`].
-#[must_use = "chain .processor(...) / .migration(...), or drop it"]
 pub struct StoreBuilder<'r> {
     registry: &'r mut Registry,
     /// `None` when the store was a duplicate (its functions are ignored).

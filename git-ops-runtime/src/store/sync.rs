@@ -152,9 +152,9 @@ impl Engine<'_> {
         {
             return (Err(error), problems, stale);
         }
-        let cache = self
-            .options()
-            .cache
+        // Every slice known clean already: the cache file stays as it is.
+        let unchanged = drafts.is_empty() && kept.len() == listing.len();
+        let cache = (self.options().cache && !unchanged)
             .then(|| (Cache::empty(store, applied), kept, drafts));
         (Ok(StoreOutcome { report, cache }), problems, stale)
     }

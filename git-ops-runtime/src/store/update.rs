@@ -246,6 +246,8 @@ impl Engine<'_> {
             (false, _) => None,
             // The files changed under the recorded identities: start over.
             (true, true) => Some((Cache::empty(store, &applied), Vec::new(), Vec::new())),
+            // Every slice known clean already: the cache file stays.
+            (true, false) if drafts.is_empty() && kept.len() == listing.len() => None,
             (true, false) => Some((Cache::empty(store, &applied), kept, drafts)),
         };
         Ok(StoreOutcome { report, cache })
