@@ -23,7 +23,12 @@ use crate::dictpath::DictPath;
 
 impl Engine<'_> {
     /// Sets the value at `path` in the source file of slice `name` of store
-    /// `store` (see the [module documentation](self)).
+    /// `store`: an edit of the source file, like one made by hand, checked
+    /// against the schema and written in normalised form in its own format;
+    /// the slice's view files are refreshed, processors do not run. The
+    /// element holding the value must exist in the source document: one
+    /// that only exists because older versions had it (marked `delete` in
+    /// the view) cannot be set. See `docs/operations.md`.
     ///
     /// # Errors
     ///

@@ -1,45 +1,5 @@
-//! [`Engine`]: the operations that change a project (update, sync, prune,
-//! create, set an attribute) and the queries the command line needs on top
-//! of the read side.
-//!
-//! ```
-//! use git_ops_runtime::store::{Engine, Project, Registry, UpdateOptions};
-//! # use git_ops_runtime::Slice;
-//! # #[derive(serde::Serialize, serde::Deserialize, Slice)]
-//! # #[slice(store = "vlan")]
-//! # struct Vlan { #[slice(key)] vid: u16, label: Option<String> }
-//!
-//! let dir = tempfile::tempdir().unwrap();
-//! std::fs::write(dir.path().join("project.yml"), "name: demo\n").unwrap();
-//! std::fs::create_dir_all(dir.path().join("files/vlan")).unwrap();
-//! std::fs::write(dir.path().join("files/vlan/campus-10.yaml"), "vid: 10\n").unwrap();
-//!
-//! let mut registry = Registry::new();
-//! let _ = registry.store::<Vlan>();
-//! let engine = Engine::new(Project::find(dir.path()).unwrap(), &registry);
-//!
-//! let update = engine.update(&UpdateOptions::default()).unwrap();
-//! assert_eq!(
-//!     std::fs::read_to_string(dir.path().join("files/vlan/campus-10.yaml")).unwrap(),
-//!     "vid: 10\nlabel: null\n"
-//! );
-//! assert_eq!(update.store("vlan").unwrap().slices[0].version, 1); // to be synced
-//!
-//! let sync = engine.sync().unwrap();
-//! assert!(dir.path().join("git_ops/active/vlan/campus-10@v1.json").exists());
-//! assert!(engine.sync().unwrap().is_noop());
-//! # let _ = sync;
-//! ```
-//!
-//! Every operation:
-//!
-//! 1. checks the registry ([`super::Registry::check`]);
-//! 2. takes the project lock ([`super::ProjectLock`]);
-//! 3. finishes an interrupted earlier operation ([`Engine::recover`]);
-//! 4. reads and checks everything it needs, staging the files it will write
-//!    in a transaction (`docs/operations.md`); on any problem it returns the
-//!    error and nothing changes on disk;
-//! 5. commits: every file lands, or a rerun finishes the landing.
+//! [`Engine`]: the operations that change a project, and the queries the
+//! command line needs on top of the read side (`docs/operations.md`).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -410,7 +370,48 @@ pub(crate) struct StoreOutcome {
     pub(crate) cache: Option<CacheUpdate>,
 }
 
-/// The operations on one project. See the [module documentation](self).
+/// The operations that change a project (update, sync, prune,
+/// create, set an attribute) and the queries the command line needs on top
+/// of the read side.
+///
+/// ```
+/// use git_ops_runtime::store::{Engine, Project, Registry, UpdateOptions};
+/// # use git_ops_runtime::Slice;
+/// # #[derive(serde::Serialize, serde::Deserialize, Slice)]
+/// # #[slice(store = "vlan")]
+/// # struct Vlan { #[slice(key)] vid: u16, label: Option<String> }
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("project.yml"), "name: demo\n").unwrap();
+/// std::fs::create_dir_all(dir.path().join("files/vlan")).unwrap();
+/// std::fs::write(dir.path().join("files/vlan/campus-10.yaml"), "vid: 10\n").unwrap();
+///
+/// let mut registry = Registry::new();
+/// let _ = registry.store::<Vlan>();
+/// let engine = Engine::new(Project::find(dir.path()).unwrap(), &registry);
+///
+/// let update = engine.update(&UpdateOptions::default()).unwrap();
+/// assert_eq!(
+///     std::fs::read_to_string(dir.path().join("files/vlan/campus-10.yaml")).unwrap(),
+///     "vid: 10\nlabel: null\n"
+/// );
+/// assert_eq!(update.store("vlan").unwrap().slices[0].version, 1); // to be synced
+///
+/// let sync = engine.sync().unwrap();
+/// assert!(dir.path().join("git_ops/active/vlan/campus-10@v1.json").exists());
+/// assert!(engine.sync().unwrap().is_noop());
+/// # let _ = sync;
+/// ```
+///
+/// Every operation:
+///
+/// 1. checks the registry ([`super::Registry::check`]);
+/// 2. takes the project lock ([`super::ProjectLock`]);
+/// 3. finishes an interrupted earlier operation ([`Engine::recover`]);
+/// 4. reads and checks everything it needs, staging the files it will write
+///    in a transaction (`docs/operations.md`); on any problem it returns the
+///    error and nothing changes on disk;
+/// 5. commits: every file lands, or a rerun finishes the landing.
 pub struct Engine<'r> {
     project: Project,
     registry: &'r Registry,

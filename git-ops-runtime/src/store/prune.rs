@@ -25,8 +25,9 @@ use super::sync::Settle;
 use super::txn::Staging;
 
 impl Engine<'_> {
-    /// Runs a prune (see the [module documentation](self)) on the selected
-    /// stores.
+    /// Runs a prune on the selected stores: every slice keeps its latest
+    /// active version (a tombstone too, alone), older versions are deleted,
+    /// the views refreshed. See `docs/operations.md`.
     ///
     /// # Errors
     ///

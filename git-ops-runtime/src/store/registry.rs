@@ -1,52 +1,5 @@
-//! The stores a command works on: each one a [`StoreSchema`], the Rust
-//! functions of its custom processors and its migrations.
-//!
-//! A module author's binary registers its stores from the slice types:
-//!
-//! ```
-//! use git_ops_runtime::store::Registry;
-//! use git_ops_runtime::{Slice, SliceObject};
-//! use serde::{Deserialize, Serialize};
-//! use serde_json::{Value, json};
-//!
-//! /// One VLAN.
-//! #[derive(Serialize, Deserialize, Slice)]
-//! #[slice(store = "vlan")]
-//! struct Vlan {
-//!     /// The tag.
-//!     #[slice(key)]
-//!     vid: u16,
-//!     /// Filled in by `update` when empty.
-//!     #[slice(processor = "label")]
-//!     label: Option<String>,
-//! }
-//!
-//! let mut registry = Registry::new();
-//! registry
-//!     .store::<Vlan>()
-//!     .processor("label", |ctx| Ok(json!(format!("vlan {}", ctx.slice))))
-//!     .migration("2024-06-01-rename-name", |mut doc: Value| {
-//!         if let Some(name) = doc.as_object_mut().and_then(|m| m.remove("name")) {
-//!             doc["label"] = name;
-//!         }
-//!         Ok(doc)
-//!     });
-//! registry.check().unwrap();
-//! assert_eq!(registry.get("vlan").unwrap().migration_names(), ["2024-06-01-rename-name"]);
-//! ```
-//!
-//! The plain `git-ops` binary registers stores from a module's manifest
-//! ([`Registry::manifest_store`]): schemas only. Such a store works for every
-//! operation until one needs a Rust function the manifest cannot carry: a
-//! custom processor that must fill a value, or a migration the active folder
-//! does not record. Then the operation fails and says to run the module's
-//! own binary (`docs/operations.md`).
-//!
-//! Registration never fails on the spot: problems (a store registered twice,
-//! a processor or migration named twice, a custom processor the schema names
-//! but nobody registered, a processor registered but named by no field) are
-//! collected and reported by [`Registry::check`], which every operation
-//! calls first.
+//! [`Registry`]: the stores a command works on, with their custom processors
+//! and migrations.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -224,8 +177,55 @@ impl fmt::Display for RegistryErrors {
 
 impl std::error::Error for RegistryErrors {}
 
-/// The stores of a module (or of several), with their processors and
-/// migrations. See the [module documentation](self).
+/// The stores a command works on: each one a [`StoreSchema`], the Rust
+/// functions of its custom processors and its migrations.
+///
+/// A module author's binary registers its stores from the slice types:
+///
+/// ```
+/// use git_ops_runtime::store::Registry;
+/// use git_ops_runtime::{Slice, SliceObject};
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{Value, json};
+///
+/// /// One VLAN.
+/// #[derive(Serialize, Deserialize, Slice)]
+/// #[slice(store = "vlan")]
+/// struct Vlan {
+///     /// The tag.
+///     #[slice(key)]
+///     vid: u16,
+///     /// Filled in by `update` when empty.
+///     #[slice(processor = "label")]
+///     label: Option<String>,
+/// }
+///
+/// let mut registry = Registry::new();
+/// registry
+///     .store::<Vlan>()
+///     .processor("label", |ctx| Ok(json!(format!("vlan {}", ctx.slice))))
+///     .migration("2024-06-01-rename-name", |mut doc: Value| {
+///         if let Some(name) = doc.as_object_mut().and_then(|m| m.remove("name")) {
+///             doc["label"] = name;
+///         }
+///         Ok(doc)
+///     });
+/// registry.check().unwrap();
+/// assert_eq!(registry.get("vlan").unwrap().migration_names(), ["2024-06-01-rename-name"]);
+/// ```
+///
+/// The plain `git-ops` binary registers stores from a module's manifest
+/// ([`Registry::manifest_store`]): schemas only. Such a store works for every
+/// operation until one needs a Rust function the manifest cannot carry: a
+/// custom processor that must fill a value, or a migration the active folder
+/// does not record. Then the operation fails and says to run the module's
+/// own binary (`docs/operations.md`).
+///
+/// Registration never fails on the spot: problems (a store registered twice,
+/// a processor or migration named twice, a custom processor the schema names
+/// but nobody registered, a processor registered but named by no field) are
+/// collected and reported by [`Registry::check`], which every operation
+/// calls first.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     stores: Vec<RegisteredStore>,

@@ -58,8 +58,10 @@ pub(crate) enum Settle {
 }
 
 impl Engine<'_> {
-    /// Runs a sync (see the [module documentation](self)) on the selected
-    /// stores.
+    /// Runs a sync on the selected stores: refused while an update would
+    /// change a source; then every new version is written
+    /// (`<name>@v<N>.json`, `{}` for a deleted slice) and the views
+    /// refreshed. See `docs/operations.md`.
     ///
     /// # Errors
     ///

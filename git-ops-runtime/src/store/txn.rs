@@ -295,7 +295,7 @@ impl Transaction {
         shown(&self.root, path)
     }
 
-    /// Lands every staged change (see the [module documentation](self)) and
+    /// Lands every staged change (see the module documentation) and
     /// returns them, sorted by path.
     pub(crate) fn commit(self) -> Result<Vec<FileChange>, TxnError> {
         let (steps, changes, folders) = {

@@ -47,8 +47,9 @@ use crate::format::json::to_json;
 use serde_json::Value;
 
 impl Engine<'_> {
-    /// Runs an update (see the [module documentation](self)) on the selected
-    /// stores.
+    /// Runs an update on the selected stores: migrations, processors,
+    /// normalised source files, views, JSON Schema files. See
+    /// `docs/operations.md`.
     ///
     /// # Errors
     ///
