@@ -82,6 +82,9 @@ fn scenario_01_update_of_an_empty_store() {
     );
     // No schema file without configuration (scenario 2 has one).
     assert_eq!(store.files_of(FileKind::Schema).count(), 0);
+    // The original also creates the empty source folder; git does not keep
+    // empty folders, `slice create` and the first source file create it.
+    assert!(!p.root().join("files/recursive").exists());
 }
 
 #[test]
