@@ -25,11 +25,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod dictpath;
 pub mod document;
 pub mod format;
 pub mod schema;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use schema::{Slice, SliceField, SliceObject, StoreSchema};
 

@@ -122,8 +122,9 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// Creates a new, unique temporary file beside `path`.
-fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
+/// Creates a new, unique temporary file beside `path` (also used by the
+/// store's transactions, which stage files the same way).
+pub(crate) fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let target = path
         .file_name()
@@ -149,14 +150,15 @@ fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
     }
 }
 
+/// Syncs the folder holding `path` (its entries: creations, renames).
 #[cfg(unix)]
-fn sync_folder(path: &Path) -> io::Result<()> {
+pub(crate) fn sync_folder(path: &Path) -> io::Result<()> {
     File::open(folder_of(path))?.sync_all()
 }
 
 /// Folders cannot be opened for syncing on this platform; the rename is
 /// durable once the file system flushes its metadata.
 #[cfg(not(unix))]
-fn sync_folder(_path: &Path) -> io::Result<()> {
+pub(crate) fn sync_folder(_path: &Path) -> io::Result<()> {
     Ok(())
 }

@@ -37,6 +37,14 @@ pub fn write_json(value: &Value, out: &mut String) {
     write_value(value, 0, out);
 }
 
+/// Appends `value` as it appears nested `depth` levels deep in a document
+/// written by [`to_json`] (its lines indented for that depth), so that a
+/// writer can assemble a document from parts without cloning them into one
+/// [`Value`].
+pub(crate) fn write_json_at(value: &Value, depth: usize, out: &mut String) {
+    write_value(value, depth, out);
+}
+
 fn write_value(value: &Value, depth: usize, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),

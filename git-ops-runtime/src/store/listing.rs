@@ -69,6 +69,11 @@ pub struct StoreListing {
 }
 
 impl StoreListing {
+    /// A listing of these slices (sorted by name by the caller).
+    pub(crate) fn from_slices(slices: Vec<SliceFiles>) -> StoreListing {
+        StoreListing { slices }
+    }
+
     /// The slices, by name.
     pub fn slices(&self) -> &[SliceFiles] {
         &self.slices

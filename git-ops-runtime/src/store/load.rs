@@ -25,6 +25,10 @@ pub struct LoadedFile {
     pub document: Option<Value>,
     /// SHA-256 of the bytes, when asked for (view fingerprints).
     pub sha256: Option<[u8; 32]>,
+    /// The document as written in the file (not normalised), kept for the
+    /// source file when the write side asks for it: `update` compares it
+    /// with the normalised document to decide whether to rewrite the file.
+    pub(crate) raw: Option<Value>,
 }
 
 /// Reads `file` and normalises it with `documents`.
@@ -33,6 +37,7 @@ pub(crate) fn load_file(
     documents: &DocumentSchema,
     file: &StoreFile,
     hash: bool,
+    keep_raw: bool,
 ) -> Result<LoadedFile, Vec<StoreError>> {
     let bytes = files.read(&file.path).map_err(|source| {
         vec![StoreError::file(
@@ -44,20 +49,23 @@ pub(crate) fn load_file(
         )]
     })?;
     let sha256 = hash.then(|| Sha256::digest(&bytes).into());
-    let document = read_document(documents, file, &bytes)?;
+    let (document, raw) = read_document(documents, file, &bytes, keep_raw)?;
     Ok(LoadedFile {
         file: file.clone(),
         document,
         sha256,
+        raw,
     })
 }
 
-/// The tombstone or the normalised document held by `bytes`.
+/// The tombstone or the normalised document held by `bytes`, and, when
+/// `keep_raw`, the document as written (`{}` for a tombstone).
 pub(crate) fn read_document(
     documents: &DocumentSchema,
     file: &StoreFile,
     bytes: &[u8],
-) -> Result<Option<Value>, Vec<StoreError>> {
+    keep_raw: bool,
+) -> Result<(Option<Value>, Option<Value>), Vec<StoreError>> {
     let map: Map<String, Value> =
         crate::format::read::read(bytes, file.format).map_err(|error| {
             let text = String::from_utf8_lossy(bytes);
@@ -70,48 +78,53 @@ pub(crate) fn read_document(
             }]
         })?;
     if map.is_empty() {
-        return Ok(None);
+        return Ok((None, keep_raw.then(|| Value::Object(map))));
     }
     let doc = Value::Object(map);
     match documents.normalise(&doc) {
-        Ok(normalised) => Ok(Some(normalised)),
-        Err(errors) => {
-            // The error path: the text is valid (it was just read), parse it
-            // again with positions.
-            let text = String::from_utf8_lossy(bytes);
-            Err(errors
-                .errors
-                .into_iter()
-                .map(|error| {
-                    let raw: Vec<RawPathSegment> = error
-                        .raw_path
-                        .iter()
-                        .map(|segment| match segment {
-                            PathSegment::Key(key) => RawPathSegment::Key(key.clone()),
-                            PathSegment::Index(index) => RawPathSegment::Index(*index),
-                        })
-                        .collect();
-                    let at_key = matches!(
-                        error.kind,
-                        DocumentErrorKind::UnknownField { .. } | DocumentErrorKind::ModelOnlyField
-                    );
-                    let position =
-                        locate_nearest(&text, file.format, &raw).map(|(location, depth)| {
-                            if at_key && depth == raw.len() {
-                                location.key.unwrap_or(location.value)
-                            } else {
-                                location.value
-                            }
-                        });
-                    StoreError {
-                        file: file.shown.clone().into(),
-                        position,
-                        dict_path: Some(error.path),
-                        snippet: position.map(|p| snippet(&text, p)),
-                        kind: StoreErrorKind::Document(error.kind),
-                    }
-                })
-                .collect())
-        }
+        Ok(normalised) => Ok((Some(normalised), keep_raw.then_some(doc))),
+        Err(errors) => Err(locate_errors(file, bytes, errors)),
     }
+}
+
+/// The errors of a document the schema refuses, each located in the text
+/// of its file (parsed again, with positions: the error path only).
+pub(crate) fn locate_errors(
+    file: &StoreFile,
+    bytes: &[u8],
+    errors: crate::document::DocumentErrors,
+) -> Vec<StoreError> {
+    let text = String::from_utf8_lossy(bytes);
+    errors
+        .errors
+        .into_iter()
+        .map(|error| {
+            let raw: Vec<RawPathSegment> = error
+                .raw_path
+                .iter()
+                .map(|segment| match segment {
+                    PathSegment::Key(key) => RawPathSegment::Key(key.clone()),
+                    PathSegment::Index(index) => RawPathSegment::Index(*index),
+                })
+                .collect();
+            let at_key = matches!(
+                error.kind,
+                DocumentErrorKind::UnknownField { .. } | DocumentErrorKind::ModelOnlyField
+            );
+            let position = locate_nearest(&text, file.format, &raw).map(|(location, depth)| {
+                if at_key && depth == raw.len() {
+                    location.key.unwrap_or(location.value)
+                } else {
+                    location.value
+                }
+            });
+            StoreError {
+                file: file.shown.clone().into(),
+                position,
+                dict_path: Some(error.path),
+                snippet: position.map(|p| snippet(&text, p)),
+                kind: StoreErrorKind::Document(error.kind),
+            }
+        })
+        .collect()
 }

@@ -1,5 +1,8 @@
-//! The store engine, read side: from the files of a project to the views the
-//! inmanta model sees.
+//! The store engine: from the files of a project to the views the inmanta
+//! model sees (the read side), and the operations that change them (the
+//! write side).
+//!
+//! Read side:
 //!
 //! - [`Project`]: the project root, location strings, fixed folders;
 //!   [`GitOpsConfig`]: `files/git-ops-config.yml`.
@@ -15,6 +18,18 @@
 //!   [`SliceRecord`] the model sees and the folded previous versions), with
 //!   the attribute lookups of the getters.
 //! - [`view`]: the view files the generated inmanta plugin reads.
+//!
+//! Write side (`docs/operations.md`):
+//!
+//! - [`Registry`]: the stores of a module, with their custom processors and
+//!   migrations (from Rust types, or schemas only from a manifest).
+//! - [`Engine`]: [`Engine::update`], [`Engine::sync`], [`Engine::prune`],
+//!   [`Engine::create`], [`Engine::set_attribute`], [`Engine::used_values`],
+//!   [`Engine::recover`]; each returns a [`Report`] and writes nothing when
+//!   it fails.
+//! - Safety: a project lock ([`ProjectLock`]), transactions committed
+//!   through a journal and replayed after a crash, a change cache keyed by
+//!   file identities.
 //!
 //! ```
 //! use git_ops_runtime::store::{Depth, Project, Store, ViewKind, WorkingTree};
@@ -48,18 +63,53 @@
 //! `docs/store-semantics.md` explains the store model and the decisions
 //! taken where the reference has gaps; `docs/views.md` the view files.
 
+mod attribute;
+mod cache;
 mod config;
+mod create;
+mod engine;
 mod error;
 mod files;
 mod listing;
 mod load;
+mod lock;
 mod merge;
+mod migrate;
+mod outputs;
 mod plan;
+mod processors;
 mod project;
+mod prune;
 mod reader;
 mod record;
+mod registry;
+mod report;
 mod slice;
+mod sync;
+mod txn;
+mod update;
+mod used_values;
 pub mod view;
+
+pub use cache::{CACHE_FOLDER, RACY_MARGIN};
+pub use create::check_slice_name;
+pub use engine::{
+    Created, Engine, OperationError, Options, ProcessorFailure, ProcessorFailureReason, Stale,
+    UpdateOptions,
+};
+pub use lock::{LOCK_FILE, LockError, ProjectLock};
+pub use migrate::STATE_FILE;
+pub use processors::ProcessorContext;
+pub use registry::{
+    MigrationFn, ProcessorFn, RegisteredStore, Registry, RegistryError, RegistryErrors,
+    StoreBuilder, StoreOrigin,
+};
+pub use report::{
+    Change, FileChange, FileKind, FilledValue, Operation, Recovery, Report, SliceChange,
+    SliceChangeKind, StoreReport,
+};
+pub use txn::{FaultInjector, JOURNAL_FILE, TxnError};
+pub use used_values::UsedValuesQuery;
 
 pub use config::{GitOpsConfig, StoreConfig};
 pub use error::{StoreError, StoreErrorKind, StoreErrors};

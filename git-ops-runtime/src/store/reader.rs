@@ -48,6 +48,8 @@ pub struct Store {
     active_folder: PathBuf,
     threads: usize,
     hash: bool,
+    /// Keep the document as written of source files (the write side).
+    keep_raw: bool,
 }
 
 impl Store {
@@ -75,6 +77,7 @@ impl Store {
             schema,
             threads,
             hash: true,
+            keep_raw: false,
         }
     }
 
@@ -89,6 +92,14 @@ impl Store {
     /// default; needed for view files and [`LoadedSlice::inputs`]).
     pub fn with_fingerprints(mut self, hash: bool) -> Store {
         self.hash = hash;
+        self
+    }
+
+    /// Whether loading keeps the document as written of source files
+    /// ([`LoadedSlice::raw_source`]): the write side compares it with the
+    /// normalised document.
+    pub(crate) fn with_raw_sources(mut self, keep: bool) -> Store {
+        self.keep_raw = keep;
         self
     }
 
@@ -207,7 +218,7 @@ impl Store {
         depth: Depth,
     ) -> Result<LoadedSlice<'s>, StoreErrors> {
         let mut errors = Vec::new();
-        let mut read = |file| match load_file(files, &self.documents, file, self.hash) {
+        let mut read = |file, raw| match load_file(files, &self.documents, file, self.hash, raw) {
             Ok(loaded) => Some(loaded),
             Err(problems) => {
                 errors.extend(problems);
@@ -215,14 +226,17 @@ impl Store {
             }
         };
         let source = match kind {
-            ViewKind::Source => slice.source.as_ref().and_then(&mut read),
+            ViewKind::Source => slice
+                .source
+                .as_ref()
+                .and_then(|file| read(file, self.keep_raw)),
             ViewKind::Active => None,
         };
         let wanted = match depth {
             Depth::Full => &slice.active[..],
             Depth::Latest => &slice.active[slice.active.len().saturating_sub(1)..],
         };
-        let active: Vec<_> = wanted.iter().filter_map(&mut read).collect();
+        let active: Vec<_> = wanted.iter().filter_map(|file| read(file, false)).collect();
         if !errors.is_empty() {
             return Err(StoreErrors::new(errors));
         }

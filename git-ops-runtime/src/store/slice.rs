@@ -176,6 +176,47 @@ impl<'s> LoadedSlice<'s> {
         &self.active
     }
 
+    /// The source file as written (not normalised; `{}` for an empty file),
+    /// when the store keeps it (the write side).
+    pub(crate) fn raw_source(&self) -> Option<&Value> {
+        self.source.as_ref().and_then(|f| f.raw.as_ref())
+    }
+
+    /// Replaces the source document (the write side, after processing):
+    /// `document` is the new normalised document, `sha256` the hash of the
+    /// bytes the source file will hold. The version is assigned again and
+    /// the view computed again on next use.
+    pub(crate) fn replace_source(
+        &mut self,
+        document: Value,
+        sha256: [u8; 32],
+    ) -> Result<(), StoreErrors> {
+        if let Some(source) = &mut self.source {
+            source.document = Some(document);
+            source.sha256 = Some(sha256);
+        }
+        self.view = OnceLock::new();
+        self.assign()
+    }
+
+    /// The same slice in the active view (its latest active version as
+    /// current): what an export compile sees.
+    pub(crate) fn active_variant(&self) -> Result<LoadedSlice<'s>, StoreErrors> {
+        let mut slice = LoadedSlice {
+            store: self.store,
+            kind: ViewKind::Active,
+            name: self.name.clone(),
+            source: None,
+            active: self.active.clone(),
+            complete: self.complete,
+            listed_active: self.listed_active,
+            current: None,
+            view: OnceLock::new(),
+        };
+        slice.assign()?;
+        Ok(slice)
+    }
+
     /// The versions that make up "previous" (spec §4.3), newest first: every
     /// active version, except the latest when it is the current one.
     fn history(&self) -> impl Iterator<Item = &LoadedFile> {

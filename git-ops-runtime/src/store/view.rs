@@ -19,7 +19,7 @@ use super::project::VIEWS_FOLDER;
 use super::reader::Store;
 use super::record::SliceView;
 use super::slice::ViewKind;
-use crate::format::json::to_json;
+use crate::format::json::{to_json, write_json_at};
 use crate::schema::{EntitySchema, Field, FieldKind, StoreSchema, ValueType};
 
 /// The version of the view file format; a plugin refuses files of another.
@@ -62,7 +62,7 @@ pub struct ViewFileHead {
 }
 
 impl ViewFileHead {
-    /// Reads the head of a view file.
+    /// Reads the head of a view file (the whole file).
     ///
     /// # Errors
     ///
@@ -110,20 +110,94 @@ pub(crate) fn view_file(
     inputs: &[ViewInput],
     view: Option<&SliceView>,
 ) -> ViewFile {
-    let content = json!({
-        "git_ops_view": VIEW_FORMAT,
-        "kind": kind.as_str(),
-        "store": store.name(),
-        "name": name,
-        "schema": store.schema_fingerprint(),
-        "inputs": inputs,
-        "record": view.map(|v| serde_json::to_value(&v.record).expect("a record serialises")),
-        "previous": view.and_then(|v| v.previous.clone()),
-    });
+    let body = ViewBody::new(view);
+    view_file_with_body(store, kind, name, inputs, &body)
+}
+
+/// The part of a view file after its inputs (`record`, `previous`), which
+/// the source and active view files of a synced slice share: rendered once.
+pub(crate) struct ViewBody(String);
+
+impl ViewBody {
+    pub(crate) fn new(view: Option<&SliceView>) -> ViewBody {
+        let mut out = String::with_capacity(4096);
+        out.push_str(",\n  \"record\": ");
+        match view {
+            None => out.push_str("null"),
+            Some(view) => {
+                let record = &view.record;
+                out.push_str("{\n    \"name\": ");
+                write_json_at(&Value::String(record.name.clone()), 2, &mut out);
+                out.push_str(",\n    \"store_name\": ");
+                write_json_at(&Value::String(record.store_name.clone()), 2, &mut out);
+                out.push_str(",\n    \"version\": ");
+                write_json_at(&Value::from(record.version), 2, &mut out);
+                out.push_str(",\n    \"attributes\": ");
+                write_json_at(&record.attributes, 2, &mut out);
+                out.push_str(",\n    \"deleted\": ");
+                out.push_str(if record.deleted { "true" } else { "false" });
+                out.push_str("\n  }");
+            }
+        }
+        out.push_str(",\n  \"previous\": ");
+        match view.and_then(|v| v.previous.as_ref()) {
+            None => out.push_str("null"),
+            Some(previous) => write_json_at(previous, 1, &mut out),
+        }
+        out.push_str("\n}");
+        ViewBody(out)
+    }
+}
+
+/// The view file of one slice, its body rendered already: the same bytes
+/// as `to_json` of the whole document (`docs/views.md`).
+pub(crate) fn view_file_with_body(
+    store: &Store,
+    kind: ViewKind,
+    name: &str,
+    inputs: &[ViewInput],
+    body: &ViewBody,
+) -> ViewFile {
+    let mut content = String::with_capacity(body.0.len() + 256 + 160 * inputs.len());
+    content.push_str("{\n  \"git_ops_view\": ");
+    write_json_at(&Value::from(VIEW_FORMAT), 1, &mut content);
+    content.push_str(",\n  \"kind\": ");
+    write_json_at(&Value::String(kind.as_str().to_owned()), 1, &mut content);
+    content.push_str(",\n  \"store\": ");
+    write_json_at(&Value::String(store.name().to_owned()), 1, &mut content);
+    content.push_str(",\n  \"name\": ");
+    write_json_at(&Value::String(name.to_owned()), 1, &mut content);
+    content.push_str(",\n  \"schema\": ");
+    write_json_at(
+        &Value::String(store.schema_fingerprint().to_owned()),
+        1,
+        &mut content,
+    );
+    content.push_str(",\n  \"inputs\": ");
+    let inputs = Value::Array(
+        inputs
+            .iter()
+            .map(|i| json!({"path": i.path, "sha256": i.sha256}))
+            .collect(),
+    );
+    write_json_at(&inputs, 1, &mut content);
+    content.push_str(&body.0);
     ViewFile {
         path: view_file_path(store.project_root(), store.name(), kind, name),
-        content: to_json(&content),
+        content,
     }
+}
+
+/// The head of a view file, read from the first bytes of the file when it
+/// was written by git-ops (the head ends before `"record"`): the write side
+/// checks freshness without reading or parsing the records. `None` when the
+/// bytes do not hold a head in that layout.
+pub(crate) fn parse_head_prefix(prefix: &[u8]) -> Option<ViewFileHead> {
+    const MARKER: &[u8] = b",\n  \"record\": ";
+    let end = prefix.windows(MARKER.len()).position(|w| w == MARKER)?;
+    let mut head = prefix[..end].to_vec();
+    head.extend_from_slice(b"\n}");
+    ViewFileHead::parse(&head).ok()
 }
 
 /// The index of a store's views of one kind: the format, the schema

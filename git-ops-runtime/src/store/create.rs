@@ -1,0 +1,121 @@
+//! `slice create` (spec §6.6, `docs/operations.md`): a new source file
+//! holding the scaffold of the store's slice type.
+
+use std::fs;
+use std::io;
+
+use super::engine::{Created, Engine, OperationError, StoreOutcome};
+use super::report::{FileKind, Operation, StoreReport};
+use crate::format::Format;
+use crate::format::filename::SliceFileName;
+
+/// Checks that `name` can be a slice name (spec §13 gap 29): not empty, not
+/// starting with `.` (the file would be hidden), without `/`, `\`, `@` or
+/// control characters, and reading back as the same name from its file name.
+///
+/// # Errors
+///
+/// [`OperationError::InvalidName`], saying why.
+pub fn check_slice_name(name: &str) -> Result<(), OperationError> {
+    let invalid = |reason: &str| {
+        Err(OperationError::InvalidName {
+            name: name.to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
+    if name.is_empty() {
+        return invalid("it is empty");
+    }
+    if name.starts_with('.') {
+        return invalid("it starts with `.`, which would hide its file");
+    }
+    if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | '@')) {
+        return invalid(&format!(
+            "it contains `{c}` (slice names cannot contain `/`, `\\` or `@`)"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return invalid("it contains a control character");
+    }
+    match SliceFileName::parse(&format!("{name}.json")) {
+        Ok(parsed) if parsed.name == name && parsed.version.is_none() => Ok(()),
+        _ => invalid("its file name would not read back as this name"),
+    }
+}
+
+impl Engine<'_> {
+    /// Writes `<source folder>/<name>.<extension>` with the scaffold of the
+    /// store's slice type, as it is (placeholders `<REPLACE_THIS>` where
+    /// the user must write a value). `extension` is `json`, `yaml` or `yml`.
+    ///
+    /// A slice deleted from the source (only in the active store) may be
+    /// created again; its next sync continues its version numbers.
+    ///
+    /// # Errors
+    ///
+    /// An unknown store, an invalid name or extension, a source file of
+    /// that name (any extension), pending migrations, the lock is taken.
+    pub fn create(
+        &self,
+        store: &str,
+        name: &str,
+        extension: &str,
+    ) -> Result<Created, OperationError> {
+        let registered = self.registered(store)?;
+        check_slice_name(name)?;
+        let format = Format::from_extension(extension)
+            .map_err(|_| OperationError::UnsupportedExtension(extension.to_owned()))?;
+        let mut created = None;
+        let report = self.run(Operation::Create, |txn| {
+            let prepared = self.prepare(registered)?;
+            prepared.migrations.check(registered, false)?;
+            let store = &prepared.store;
+            let folder = store.source_folder();
+            let entries = match fs::read_dir(folder) {
+                Ok(entries) => Some(entries),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+                Err(source) => {
+                    return Err(OperationError::Io {
+                        action: "list the folder",
+                        path: store.shown(folder),
+                        source,
+                    });
+                }
+            };
+            for entry in entries.into_iter().flatten() {
+                let entry = entry.map_err(|source| OperationError::Io {
+                    action: "list the folder",
+                    path: store.shown(folder),
+                    source,
+                })?;
+                let file_name = entry.file_name();
+                let Some(file_name) = file_name.to_str() else {
+                    continue;
+                };
+                if !file_name.starts_with('.')
+                    && SliceFileName::parse(file_name).is_ok_and(|f| f.name == name)
+                {
+                    return Err(OperationError::SliceExists {
+                        store: store.name().to_owned(),
+                        name: name.to_owned(),
+                        file: store.shown(&entry.path()),
+                    });
+                }
+            }
+            let path = folder.join(format!("{name}.{extension}"));
+            let scaffold = store.documents().scaffold(&store.schema().root);
+            txn.stage_write(&path, FileKind::Source, format.write(&scaffold).as_bytes())?;
+            created = Some((path.clone(), store.shown(&path)));
+            Ok(vec![StoreOutcome {
+                report: StoreReport::new(store.name()),
+                cache: None,
+            }])
+        })?;
+        let (path, shown) = created.expect("the body ran");
+        Ok(Created {
+            path,
+            shown,
+            report,
+        })
+    }
+}

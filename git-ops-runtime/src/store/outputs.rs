@@ -1,0 +1,281 @@
+//! What update, sync and prune share: whether a slice is clean, and the
+//! view files to write (`docs/views.md`, "For the write side").
+//!
+//! Every mutating operation leaves every view file of the slices it looked
+//! at fresh, of both kinds: a slice's view file is rewritten when its head
+//! (format, schema fingerprint, inputs) does not match the slice's files
+//! after the operation; the view files of names without files are removed;
+//! the index files are written when they differ.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::cache::{Known, Stat};
+use super::engine::OperationError;
+use super::listing::StoreListing;
+use super::processors::ProcessorPlan;
+use super::reader::Store;
+use super::report::FileKind;
+use super::slice::{LoadedSlice, ViewKind};
+use super::txn::Transaction;
+use super::view::{
+    self, ViewBody, ViewFileHead, ViewInput, view_file_path, view_folder, view_index,
+};
+
+/// Whether a loaded slice (source view, raw source kept) needs an update:
+/// a source file that is not in normalised form, processor values to fill.
+pub(crate) fn stale_reasons(
+    plan: &ProcessorPlan,
+    slice: &LoadedSlice<'_>,
+) -> Result<Vec<String>, OperationError> {
+    let mut reasons = Vec::new();
+    let Some(source) = slice.source() else {
+        return Ok(reasons);
+    };
+    let Some(document) = &source.document else {
+        return Ok(reasons); // an empty file: a deleted slice, left alone
+    };
+    let file_form = slice.store().documents().for_file(document);
+    if slice.raw_source() != Some(&file_form) {
+        reasons.push("the file is not in normalised form".to_owned());
+    }
+    let missing = plan
+        .missing(document)
+        .map_err(|error| OperationError::Path {
+            store: slice.store().name().to_owned(),
+            slice: slice.name().to_owned(),
+            error,
+        })?;
+    if !missing.is_empty() {
+        reasons.push(format!("values to fill in: {}", missing.join(", ")));
+    }
+    Ok(reasons)
+}
+
+/// SHA-256 of bytes.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// A view input for a file of `store` with these bytes' hash.
+pub(crate) fn input(store: &Store, path: &Path, sha256: &[u8; 32]) -> ViewInput {
+    ViewInput {
+        path: store.shown(path),
+        sha256: view::hex(sha256),
+    }
+}
+
+/// The inputs of a loaded slice's files, as loaded: source first when
+/// `with_source`, then the active files.
+pub(crate) fn loaded_inputs(slice: &LoadedSlice<'_>, with_source: bool) -> Vec<ViewInput> {
+    let source = if with_source { slice.source() } else { None };
+    source
+        .into_iter()
+        .chain(slice.active())
+        .filter_map(|f| {
+            f.sha256.map(|sha| ViewInput {
+                path: f.file.shown.clone(),
+                sha256: view::hex(&sha),
+            })
+        })
+        .collect()
+}
+
+/// How the active view of a slice relates to its source view after the
+/// operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActiveView {
+    /// The same record (the slice is synced, or the operation syncs it).
+    SameAsSource,
+    /// Computed from the active files (the source has unsynced changes).
+    Own,
+}
+
+/// How a slice's new version changes it.
+pub(crate) fn change_kind(slice: &LoadedSlice<'_>) -> Option<super::report::SliceChange> {
+    use super::report::{SliceChange, SliceChangeKind};
+    let current = slice.current().filter(|c| c.is_new)?;
+    let latest_has_content = slice.active().last().is_some_and(|f| f.document.is_some());
+    Some(SliceChange {
+        name: slice.name().to_owned(),
+        version: current.version,
+        change: match (current.document.is_some(), latest_has_content) {
+            (false, _) => SliceChangeKind::Deleted,
+            (true, true) => SliceChangeKind::Updated,
+            (true, false) => SliceChangeKind::Created,
+        },
+    })
+}
+
+/// Stages the view files of one slice, after the operation: `source_inputs`
+/// and `active_inputs` are the slice's files then; `slice` holds the source
+/// view then. Returns the view files with how they are known, for the cache.
+pub(crate) fn stage_views(
+    txn: &Transaction,
+    slice: &LoadedSlice<'_>,
+    source_inputs: &[ViewInput],
+    active_inputs: &[ViewInput],
+    active: ActiveView,
+) -> Result<Vec<(PathBuf, Known)>, OperationError> {
+    let store = slice.store();
+    let root = store.project_root();
+    let name = slice.name();
+    let mut out = Vec::with_capacity(2);
+    let mut source_body: Option<ViewBody> = None;
+    let source_path = view_file_path(root, store.name(), ViewKind::Source, name);
+    let (fresh, stat) = is_fresh(store, &source_path, source_inputs)?;
+    if fresh {
+        out.push((source_path, Known::Read(stat)));
+    } else {
+        let body = ViewBody::new(slice.view()?);
+        let file = view::view_file_with_body(store, ViewKind::Source, name, source_inputs, &body);
+        txn.stage_write(&source_path, FileKind::View, file.content.as_bytes())?;
+        source_body = Some(body);
+        out.push((source_path, Known::Written));
+    }
+    let active_path = view_file_path(root, store.name(), ViewKind::Active, name);
+    if active_inputs.is_empty() {
+        if active_path.exists() {
+            txn.stage_remove(&active_path, FileKind::View);
+        }
+        return Ok(out);
+    }
+    let (fresh, stat) = is_fresh(store, &active_path, active_inputs)?;
+    if fresh {
+        out.push((active_path, Known::Read(stat)));
+        return Ok(out);
+    }
+    let body = match (active, source_body) {
+        (ActiveView::SameAsSource, Some(body)) => body,
+        (ActiveView::SameAsSource, None) => ViewBody::new(slice.view()?),
+        (ActiveView::Own, _) => ViewBody::new(slice.active_variant()?.view()?),
+    };
+    let file = view::view_file_with_body(store, ViewKind::Active, name, active_inputs, &body);
+    txn.stage_write(&active_path, FileKind::View, file.content.as_bytes())?;
+    out.push((active_path, Known::Written));
+    Ok(out)
+}
+
+/// Whether the view file at `path` is fresh for `inputs` and the store's
+/// schema, reading only its head when git-ops wrote it; with its identity
+/// taken before reading.
+fn is_fresh(
+    store: &Store,
+    path: &Path,
+    inputs: &[ViewInput],
+) -> Result<(bool, Option<Stat>), OperationError> {
+    use std::io::Read as _;
+    // A view file is git-ops' own: no racy margin (see `cache`).
+    let stat = Stat::of(path);
+    let io = |source| OperationError::Io {
+        action: "read the view file",
+        path: store.shown(path),
+        source,
+    };
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, stat)),
+        Err(source) => return Err(io(source)),
+    };
+    // The head: format, kind, store, name, schema and the inputs (a few
+    // hundred bytes per input).
+    let mut prefix = Vec::with_capacity(8192);
+    (&mut file)
+        .take(512 + 256 * inputs.len() as u64)
+        .read_to_end(&mut prefix)
+        .map_err(io)?;
+    let head = match view::parse_head_prefix(&prefix) {
+        Some(head) => head,
+        None => {
+            file.read_to_end(&mut prefix).map_err(io)?;
+            match ViewFileHead::parse(&prefix) {
+                Ok(head) => head,
+                Err(_) => return Ok((false, stat)),
+            }
+        }
+    };
+    Ok((head.is_fresh(store, inputs), stat))
+}
+
+/// Stages the removal of view files whose slice has no file left (per
+/// kind), and the index files that differ.
+pub(crate) fn stage_store_views(
+    txn: &Transaction,
+    store: &Store,
+    listing: &StoreListing,
+) -> Result<(), OperationError> {
+    let root = store.project_root();
+    for kind in [ViewKind::Source, ViewKind::Active] {
+        let folder = view_folder(root, store.name(), kind);
+        let wanted: BTreeSet<&str> = listing
+            .slices()
+            .iter()
+            .filter(|s| kind == ViewKind::Source || !s.active.is_empty())
+            .map(|s| s.name.as_str())
+            .collect();
+        let entries = match fs::read_dir(&folder) {
+            Ok(entries) => Some(entries),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(OperationError::Io {
+                    action: "list the folder",
+                    path: store.shown(&folder),
+                    source,
+                });
+            }
+        };
+        for entry in entries.into_iter().flatten() {
+            let entry = entry.map_err(|source| OperationError::Io {
+                action: "list the folder",
+                path: store.shown(&folder),
+                source,
+            })?;
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                continue;
+            };
+            if file_name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if let Some(name) = file_name.strip_suffix(".json")
+                && !wanted.contains(name)
+                && !txn.is_staged(&path)
+            {
+                txn.stage_remove(&path, FileKind::View);
+            }
+        }
+        let index = view_index(store, kind);
+        stage_if_different(txn, &index.path, FileKind::View, index.content.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Stages `bytes` at `path` unless the file holds exactly them.
+pub(crate) fn stage_if_different(
+    txn: &Transaction,
+    path: &Path,
+    kind: FileKind,
+    bytes: &[u8],
+) -> Result<bool, OperationError> {
+    match fs::read(path) {
+        Ok(existing) if existing == bytes => Ok(false),
+        Ok(_) => {
+            txn.stage_write(path, kind, bytes)?;
+            Ok(true)
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            txn.stage_write(path, kind, bytes)?;
+            Ok(true)
+        }
+        Err(source) => Err(OperationError::Io {
+            action: "read the file",
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}

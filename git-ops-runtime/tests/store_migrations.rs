@@ -1,0 +1,291 @@
+//! Migrations (spec §6.5, scenarios 24–27, gap 20; `docs/migrations.md`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use git_ops_runtime::store::{OperationError, Registry, UpdateOptions};
+use git_ops_runtime::testing::TestProject;
+use git_ops_runtime::{Slice, StoreSchema};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The old shape of the store's slices.
+#[derive(Serialize, Deserialize, Slice)]
+#[slice(store = "mig")]
+struct Old {
+    /// Key.
+    #[slice(key)]
+    name: String,
+    /// Free text, renamed `label` later.
+    value: Option<String>,
+}
+
+/// The new shape.
+#[derive(Serialize, Deserialize, Slice)]
+#[slice(store = "mig")]
+struct New {
+    /// Key.
+    #[slice(key)]
+    name: String,
+    /// Was `value`.
+    label: Option<String>,
+    /// New, with a default.
+    #[serde(default)]
+    size: i64,
+}
+
+/// `value` → `label`.
+fn rename(mut doc: Value) -> Result<Value, String> {
+    let map = doc.as_object_mut().ok_or("not a mapping")?;
+    let value = map.remove("value").unwrap_or(Value::Null);
+    map.insert("label".into(), value);
+    Ok(doc)
+}
+
+fn old_project() -> TestProject {
+    let p = TestProject::with_store::<Old>();
+    p.write("files/mig/s1.yaml", "name: s1\nvalue: hello\n");
+    p.update();
+    p.sync();
+    p
+}
+
+#[test]
+fn scenario_24_a_migration_applies_to_sources_and_active_files_once() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let mut registry = Registry::new();
+    let _ = registry
+        .store::<New>()
+        .migration("001_new_slice_format", move |doc| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            rename(doc)
+        });
+    let p = old_project().with_registry(registry);
+    assert_eq!(
+        p.engine().pending_migrations("mig").unwrap(),
+        ["001_new_slice_format"]
+    );
+    let report = p.update();
+    assert_eq!(
+        report.store("mig").unwrap().migrations,
+        ["001_new_slice_format"]
+    );
+    // Source: migrated, then normalised by the update, in its format.
+    assert_eq!(
+        p.read("files/mig/s1.yaml"),
+        "name: s1\nlabel: hello\nsize: 0\n"
+    );
+    // Active: migrated and normalised (the original writes the raw output).
+    assert_eq!(
+        p.read("git_ops/active/mig/s1@v1.json"),
+        "{\n  \"name\": \"s1\",\n  \"label\": \"hello\",\n  \"size\": 0\n}"
+    );
+    assert_eq!(p.slice_in("mig", "s1").versions(), [1]);
+    assert_eq!(
+        p.read("git_ops/active/mig/.migrations.json"),
+        "{\n  \"applied\": [\n    \"001_new_slice_format\"\n  ]\n}"
+    );
+    assert!(p.engine().pending_migrations("mig").unwrap().is_empty());
+    assert_eq!(calls.load(Ordering::SeqCst), 2); // the source and v1
+    // Nothing new to sync; a second update does not run it again.
+    assert!(p.sync().is_noop());
+    assert!(p.update().is_noop());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // The views were rewritten (the active file changed).
+    let view = p.read("git_ops/views/mig/active/s1.json");
+    assert!(view.contains("\"label\": \"hello\""), "{view}");
+}
+
+fn migrated_twice(second: bool) -> TestProject {
+    let mut registry = Registry::new();
+    let builder = registry
+        .store::<New>()
+        .migration("001_new_slice_format", rename);
+    if second {
+        let _ = builder.migration("002_old_slice_format", |mut doc: Value| {
+            doc["size"] = json!(2);
+            Ok(doc)
+        });
+    }
+    let p = old_project().with_registry(registry);
+    p.update();
+    p
+}
+
+#[test]
+fn scenarios_25_26_pending_migrations_block_all_but_update_and_prune() {
+    let p = migrated_twice(false);
+    let p = p.with_registry({
+        let mut registry = Registry::new();
+        let _ = registry
+            .store::<New>()
+            .migration("001_new_slice_format", rename)
+            .migration("002_old_slice_format", |mut doc: Value| {
+                doc["size"] = json!(2);
+                Ok(doc)
+            });
+        registry
+    });
+    let before = p.snapshot();
+    for error in [
+        p.engine().sync().unwrap_err(),
+        p.engine().check_readable("mig").unwrap_err(),
+        p.engine()
+            .create("mig", "s2", "json")
+            .map(|c| c.report)
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            error.to_string(),
+            "store `mig` has pending migrations (002_old_slice_format): run `git-ops project update` first"
+        );
+    }
+    assert_eq!(p.snapshot(), before);
+    assert_eq!(
+        p.engine().pending_migrations("mig").unwrap(),
+        ["002_old_slice_format"]
+    );
+    // 26: prune runs (and leaves the views to the update).
+    p.prune();
+    assert_eq!(p.engine().pending_migrations("mig").unwrap().len(), 1);
+    p.update();
+    assert_eq!(
+        p.read("files/mig/s1.yaml"),
+        "name: s1\nlabel: hello\nsize: 2\n"
+    );
+    assert!(
+        p.read("git_ops/active/mig/s1@v1.json")
+            .contains("\"size\": 2")
+    );
+}
+
+#[test]
+fn scenario_27_gap_20_a_new_store_records_every_migration_in_name_order() {
+    let mut registry = Registry::new();
+    let _ = registry
+        .store::<New>()
+        .migration("2024-06-01-b", Ok)
+        .migration("2024-01-01-a", Ok);
+    let p = TestProject::new(registry);
+    p.update();
+    // Name order, not registration order (the original records the latter).
+    assert_eq!(
+        p.read("git_ops/active/mig/.migrations.json"),
+        "{\n  \"applied\": [\n    \"2024-01-01-a\",\n    \"2024-06-01-b\"\n  ]\n}"
+    );
+    assert!(p.engine().pending_migrations("mig").unwrap().is_empty());
+}
+
+#[test]
+fn gap_20_an_active_folder_without_state_has_applied_nothing() {
+    let p = old_project();
+    std::fs::remove_file(p.root().join("git_ops/active/mig/.migrations.json")).unwrap();
+    let mut registry = Registry::new();
+    let _ = registry
+        .store::<New>()
+        .migration("001_new_slice_format", rename);
+    let p = p.with_registry(registry);
+    assert_eq!(
+        p.engine().pending_migrations("mig").unwrap(),
+        ["001_new_slice_format"]
+    );
+}
+
+#[test]
+fn broken_migrations_and_state_files_write_nothing() {
+    let with = |f: fn(Value) -> Result<Value, String>| {
+        let mut registry = Registry::new();
+        let _ = registry.store::<New>().migration("001", f);
+        old_project().with_registry(registry)
+    };
+    let p = with(|_| Ok(json!({"name": "s1", "label": 3})));
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "files/mig/s1.yaml: after migrations 001, the document does not match the schema of store `mig`:\n  label: expected a string or null, found the integer 3"
+    );
+    assert_eq!(p.snapshot(), before);
+
+    let p = with(|_| Ok(json!({})));
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert!(
+        error.to_string().ends_with(
+            "the migration returned an empty mapping; a migration cannot delete a slice"
+        ),
+        "{error}"
+    );
+
+    let p = with(rename);
+    p.write("git_ops/active/mig/.migrations.json", "{\"applied\": 3}");
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "git_ops/active/mig/.migrations.json: invalid migration state file: expected a mapping with a list `applied`"
+    );
+}
+
+fn manifest(p: TestProject, known: &[&str]) -> TestProject {
+    let mut registry = Registry::new();
+    let schema: StoreSchema = New::store_schema();
+    let _ = registry
+        .manifest_store(schema)
+        .known_migrations(known.iter().copied());
+    p.with_registry(registry)
+}
+
+#[test]
+fn a_manifest_store_refuses_migrations_it_does_not_know() {
+    // The module's binary applied a migration the manifest does not name.
+    let mut registry = Registry::new();
+    let _ = registry
+        .store::<New>()
+        .migration("001_new_slice_format", rename);
+    let p = old_project().with_registry(registry);
+    p.update();
+    let p = manifest(p, &[]);
+    for error in [
+        p.engine().update(&UpdateOptions::default()).unwrap_err(),
+        p.engine().sync().unwrap_err(),
+    ] {
+        assert!(
+            matches!(&error, OperationError::MigrationsNeedModule { names, .. } if names == &["001_new_slice_format"]),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("run the update with the module's own git-ops binary"),
+            "{error}"
+        );
+    }
+    // Named by the manifest: fine.
+    let p = manifest(p, &["001_new_slice_format"]);
+    p.update();
+    p.sync();
+    // Named but not applied: the function is missing.
+    let p = manifest(p, &["001_new_slice_format", "002_later"]);
+    assert!(matches!(
+        p.engine().update(&UpdateOptions::default()),
+        Err(OperationError::MigrationsNeedModule { names, .. }) if names == ["002_later"]
+    ));
+}
+
+#[test]
+fn a_typed_store_ignores_recorded_migrations_it_no_longer_has() {
+    let mut registry = Registry::new();
+    let _ = registry
+        .store::<New>()
+        .migration("001_new_slice_format", rename);
+    let p = old_project().with_registry(registry);
+    p.update();
+    let mut registry = Registry::new();
+    let _ = registry.store::<New>().migration("002_next", Ok);
+    let p = p.with_registry(registry);
+    p.update();
+    assert_eq!(
+        p.read("git_ops/active/mig/.migrations.json"),
+        "{\n  \"applied\": [\n    \"001_new_slice_format\",\n    \"002_next\"\n  ]\n}"
+    );
+}
