@@ -35,7 +35,9 @@ use git_ops_runtime::StoreSchema;
 use git_ops_runtime::document::json_schema;
 use git_ops_runtime::format::atomic::TEMPORARY_SUFFIX;
 use git_ops_runtime::format::json::to_json;
-use git_ops_runtime::store::{CONFIG_FILE, GitOpsConfig, Location};
+use git_ops_runtime::store::{
+    CACHE_FOLDER, CONFIG_FILE, GitOpsConfig, JOURNAL_FILE, LOCK_FILE, Location,
+};
 use serde_json::{Value, json};
 
 use crate::manifest::Manifest;
@@ -214,7 +216,15 @@ pub fn render_project(spec: &ProjectSpec) -> Result<Vec<GeneratedFile>, Generate
     );
     add(
         ".gitignore".to_owned(),
-        template::render(PROJECT_GITIGNORE, &[("temporary_suffix", TEMPORARY_SUFFIX)]),
+        template::render(
+            PROJECT_GITIGNORE,
+            &[
+                ("temporary_suffix", TEMPORARY_SUFFIX),
+                ("lock_file", LOCK_FILE),
+                ("journal_file", JOURNAL_FILE),
+                ("cache_folder", CACHE_FOLDER),
+            ],
+        ),
     );
     let mut requirements = String::new();
     for (module, _, _) in &modules {

@@ -22,10 +22,12 @@ use std::path::{Path, PathBuf};
 use git_ops_gen::ModuleSpec;
 use git_ops_gen::project::{ProjectModule, ProjectSpec, scaffold_project};
 use git_ops_runtime::StoreSchema;
-use git_ops_runtime::format::json::to_json;
+use git_ops_runtime::format::atomic::Durability;
 use git_ops_runtime::schema::{EntityId, EntityKind, FieldKind};
-use git_ops_runtime::store::view::{view_folder, view_index};
-use git_ops_runtime::store::{Depth, Project, Store, ViewKind, WorkingTree};
+use git_ops_runtime::store::{
+    Depth, Engine, OperationError, Options, Project, Registry, Store, UpdateOptions, ViewKind,
+    WorkingTree,
+};
 use serde_json::{Map, Value};
 
 use super::inmanta::{Compiled, Module, Venv, generate};
@@ -353,59 +355,38 @@ impl Slices {
         fs::write(main, text.replace(from, to)).unwrap();
     }
 
-    /// What `git-ops project sync` does to the stores: every new version of
-    /// the source view written into the active folder (`{}` for a
-    /// tombstone), then the active views rewritten.
+    /// The engine over this project's stores (schemas only, as the plain
+    /// `git-ops` binary runs them from the manifests).
+    fn with_engine<T>(&self, run: impl FnOnce(&Engine<'_>) -> Result<T, OperationError>) -> T {
+        let mut registry = Registry::new();
+        for schema in &self.stores {
+            registry.manifest_store(schema.clone());
+        }
+        let project = Project::find(&self.project).expect("the project");
+        let options = Options {
+            durability: Durability::None,
+            threads: 1,
+            ..Options::default()
+        };
+        let engine = Engine::new(project, &registry).with_options(options);
+        run(&engine).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// What a user does before a commit: `git-ops project update`, then
+    /// `git-ops project sync`.
     pub fn sync(&self) {
-        for store in self.all_stores() {
-            let listing = store
-                .list_files(&WorkingTree, ViewKind::Source)
-                .unwrap_or_else(|e| panic!("{e}"));
-            for files in listing.slices() {
-                let slice = store
-                    .load(&WorkingTree, files, ViewKind::Source, Depth::Latest)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                if let Some(current) = slice.current().filter(|c| c.is_new) {
-                    let text = current.document.map_or_else(|| "{}".to_owned(), to_json);
-                    let file = store
-                        .active_folder()
-                        .join(format!("{}@v{}.json", files.name, current.version));
-                    fs::create_dir_all(file.parent().unwrap()).unwrap();
-                    fs::write(file, text).unwrap();
-                }
-            }
-            write_views(&store, ViewKind::Active);
-        }
+        self.update();
+        self.with_engine(|engine| engine.sync());
     }
 
-    /// What `git-ops project prune` does: every active version but the
-    /// latest removed, and the latest too when it is a tombstone; then the
-    /// active views rewritten.
+    /// `git-ops project prune`.
     pub fn prune(&self) {
-        for store in self.all_stores() {
-            let listing = store
-                .list_files(&WorkingTree, ViewKind::Active)
-                .unwrap_or_else(|e| panic!("{e}"));
-            for files in listing.slices() {
-                let slice = store
-                    .load(&WorkingTree, files, ViewKind::Active, Depth::Latest)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                let tombstone = slice.current().is_some_and(|c| c.document.is_none());
-                let keep = if tombstone { 0 } else { 1 };
-                for file in &files.active[..files.active.len() - keep] {
-                    fs::remove_file(&file.path).unwrap();
-                }
-            }
-            write_views(&store, ViewKind::Active);
-        }
+        self.with_engine(|engine| engine.prune());
     }
 
-    /// What `git-ops project update` does to the views: the source views
-    /// rewritten.
+    /// `git-ops project update`.
     pub fn update(&self) {
-        for store in self.all_stores() {
-            write_views(&store, ViewKind::Source);
-        }
+        self.with_engine(|engine| engine.update(&UpdateOptions::default()));
     }
 
     /// Every object of the views of `kind`, as the model must create it: for
@@ -428,25 +409,6 @@ impl Slices {
         out.sort();
         out
     }
-}
-
-/// Rewrites the views of one kind of a store: every slice's view file and
-/// the index (the view folder emptied first, so views of names without
-/// files go).
-pub fn write_views(store: &Store, kind: ViewKind) {
-    let folder = view_folder(store.project_root(), store.name(), kind);
-    let _ = fs::remove_dir_all(&folder);
-    fs::create_dir_all(&folder).unwrap();
-    let listing = store
-        .list_files(&WorkingTree, kind)
-        .unwrap_or_else(|e| panic!("{e}"));
-    for slice in store.slices(&WorkingTree, &listing, kind, Depth::Full) {
-        let slice = slice.unwrap_or_else(|e| panic!("{e}"));
-        let file = slice.view_file().unwrap_or_else(|e| panic!("{e}"));
-        fs::write(&file.path, &file.content).unwrap();
-    }
-    let index = view_index(store, kind);
-    fs::write(&index.path, &index.content).unwrap();
 }
 
 /// The objects of one element of a view and of the elements it holds.
