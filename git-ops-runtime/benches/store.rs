@@ -312,7 +312,7 @@ fn flush() {
 }
 
 fn bench_size(args: &Args, dir: &Path, size: usize) {
-    let label = if size % 1000 == 0 {
+    let label = if size.is_multiple_of(1000) {
         format!("{}k", size / 1000)
     } else {
         size.to_string()
@@ -392,15 +392,11 @@ fn print_table(size: usize, engine: &[Vec<Measure>], floors: &[Vec<Measure>], da
         }
         let peak = runs.iter().map(|m| m.peak_kib).max().unwrap_or(0) as f64 * 1024.0;
         let last = runs.last().expect("a run");
-        let floor = if floors[i].is_empty() {
-            "–".to_owned()
+        let (floor, ratio) = if floors[i].is_empty() {
+            ("–".to_owned(), "–".to_owned())
         } else {
-            let f: Vec<f64> = floors[i].iter().map(|m| m.wall.as_secs_f64()).collect();
-            format!("{} ({:.2}×)", range(&f), median / self::median(&f))
-        };
-        let (floor, ratio) = match floor.split_once(" (") {
-            Some((f, r)) => (f.to_owned(), r.trim_end_matches(')').to_owned()),
-            None => (floor, "–".to_owned()),
+            let f = wall_list(&floors[i]);
+            (range(&f), format!("{:.2}×", median / self::median(&f)))
         };
         let _ = writeln!(
             out,
@@ -454,7 +450,7 @@ fn range(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
     if values.len() == 1 {
-        format!("{}", seconds(min))
+        seconds(min)
     } else {
         format!(
             "{} ({}–{})",
