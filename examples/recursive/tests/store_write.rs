@@ -358,3 +358,52 @@ fn gap_16_sync_never_gives_a_yaml_active_file_a_json_sibling() {
     assert_eq!(p.slice_in("recursive", "a").versions(), [1, 2]);
     assert!(p.root().join("git_ops/active/recursive/a@v2.json").exists());
 }
+
+/// The view files of `a` after each operation, and what the next update
+/// does to them.
+#[test]
+fn view_files_are_checked_by_their_head_fast_or_parsed() {
+    let p = project();
+    p.write(
+        "files/recursive/a.yaml",
+        "name: a\nembedded_required:\n  name: aa\n",
+    );
+    p.update();
+    p.sync();
+    let views = [
+        "git_ops/views/recursive/source/a.json",
+        "git_ops/views/recursive/active/a.json",
+    ];
+    let written: Vec<String> = views.iter().map(|v| p.read(v)).collect();
+    let view_changes = |report: &git_ops_runtime::store::Report| {
+        report
+            .files()
+            .filter(|f| f.kind == FileKind::View)
+            .map(|f| f.path.clone())
+            .collect::<Vec<_>>()
+    };
+    // As written: fresh by its bytes, left alone.
+    let mut options = p.engine().options().clone();
+    options.cache = false;
+    let mut p = p;
+    p.set_options(options);
+    assert!(view_changes(&p.update()).is_empty());
+    // The same view written another way (compact JSON, keys reordered):
+    // fresh by its parsed head, left alone too.
+    for (view, text) in views.iter().zip(&written) {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut object = value.as_object().unwrap().clone();
+        let record = object.shift_remove("record").unwrap();
+        let mut reordered = serde_json::Map::new();
+        reordered.insert("record".into(), record);
+        reordered.extend(object);
+        p.write(view, &serde_json::to_string(&reordered).unwrap());
+    }
+    assert!(view_changes(&p.update()).is_empty());
+    assert!(!p.read(views[0]).starts_with("{\n"));
+    // Another input hash: stale, rewritten as git-ops writes it.
+    let stale = written[1].replacen("\"sha256\": \"", "\"sha256\": \"0", 1);
+    p.write(views[1], &stale);
+    assert_eq!(view_changes(&p.update()), vec![views[1].to_owned()]);
+    assert_eq!(p.read(views[1]), written[1]);
+}

@@ -109,7 +109,7 @@ pub(crate) fn write_number(number: &Number, out: &mut String) {
 }
 
 /// A string escaped like Python's `py_encode_basestring_ascii`.
-fn write_string(string: &str, out: &mut String) {
+pub(crate) fn write_string(string: &str, out: &mut String) {
     out.push('"');
     let bytes = string.as_bytes();
     let mut start = 0;

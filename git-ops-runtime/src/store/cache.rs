@@ -311,19 +311,19 @@ impl CleanDraft {
 
     /// The entry, once the operation committed; `None` when a file cannot
     /// be trusted or read.
-    pub(crate) fn finish(self) -> Option<CleanSlice> {
+    pub(crate) fn finish(&self) -> Option<CleanSlice> {
         if self.racy {
             return None;
         }
-        let finish = |list: Vec<(PathBuf, String, Option<Stat>)>| {
-            list.into_iter()
-                .map(|(path, shown, stat)| Some((shown, stat.or_else(|| Stat::of(&path))?)))
+        let finish = |list: &[(PathBuf, String, Option<Stat>)]| {
+            list.iter()
+                .map(|(path, shown, stat)| Some((shown.clone(), stat.or_else(|| Stat::of(path))?)))
                 .collect::<Option<Vec<_>>>()
         };
         Some(CleanSlice {
-            files: finish(self.files)?,
-            views: finish(self.views)?,
-            store_values: self.store_values,
+            files: finish(&self.files)?,
+            views: finish(&self.views)?,
+            store_values: self.store_values.clone(),
         })
     }
 }

@@ -709,8 +709,10 @@ impl<'r> Engine<'r> {
             for (name, clean) in kept {
                 cache.insert(name, clean);
             }
-            for (name, draft) in drafts {
-                if let Some(clean) = draft.finish() {
+            // One `stat` per file written: in parallel.
+            let finished = parallel_map(&drafts, self.options.threads, |(_, draft)| draft.finish());
+            for ((name, _), clean) in drafts.into_iter().zip(finished) {
+                if let Some(clean) = clean {
                     cache.insert(name, clean);
                 }
             }

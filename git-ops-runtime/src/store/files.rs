@@ -45,6 +45,14 @@ pub trait StoreFiles: Send + Sync {
 
     /// The bytes of `file`.
     fn read(&self, file: &Path) -> io::Result<Vec<u8>>;
+
+    /// The bytes of `file` into `buffer` (cleared first), so that a caller
+    /// reading many files reuses one allocation. By default
+    /// [`StoreFiles::read`].
+    fn read_into(&self, file: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        *buffer = self.read(file)?;
+        Ok(())
+    }
 }
 
 /// The files on disk: the working tree of the project.
@@ -82,5 +90,48 @@ impl StoreFiles for WorkingTree {
 
     fn read(&self, file: &Path) -> io::Result<Vec<u8>> {
         fs::read(file)
+    }
+
+    fn read_into(&self, file: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        use std::io::Read as _;
+        buffer.clear();
+        let mut handle = fs::File::open(file)?;
+        if let Ok(metadata) = handle.metadata() {
+            buffer.reserve(metadata.len() as usize);
+        }
+        handle.read_to_end(buffer)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An implementation with `read` only: `read_into` falls back to it.
+    struct Memory;
+
+    impl StoreFiles for Memory {
+        fn list(&self, _: &Path) -> io::Result<Option<Vec<FolderEntry>>> {
+            Ok(None)
+        }
+
+        fn read(&self, _: &Path) -> io::Result<Vec<u8>> {
+            Ok(b"{}".to_vec())
+        }
+    }
+
+    #[test]
+    fn read_into_replaces_the_buffer_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        fs::write(&file, "{\"a\": 1}").unwrap();
+        let mut buffer = b"left over from a longer file".to_vec();
+        WorkingTree.read_into(&file, &mut buffer).unwrap();
+        assert_eq!(buffer, WorkingTree.read(&file).unwrap());
+        Memory.read_into(&file, &mut buffer).unwrap();
+        assert_eq!(buffer, b"{}");
+        let missing = WorkingTree.read_into(&dir.path().join("b.json"), &mut buffer);
+        assert_eq!(missing.unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 }

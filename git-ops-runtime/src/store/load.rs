@@ -39,17 +39,39 @@ pub(crate) fn load_file(
     hash: bool,
     keep_raw: bool,
 ) -> Result<LoadedFile, Vec<StoreError>> {
-    let bytes = files.read(&file.path).map_err(|source| {
-        vec![StoreError::file(
-            file.shown.clone(),
-            StoreErrorKind::Io {
-                action: "read the file",
-                source,
-            },
-        )]
-    })?;
-    let sha256 = hash.then(|| Sha256::digest(&bytes).into());
-    let (document, raw) = read_document(documents, file, &bytes, keep_raw)?;
+    thread_local! {
+        /// One buffer per loading thread, reused for every file it reads.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        files.read_into(&file.path, bytes).map_err(|source| {
+            vec![StoreError::file(
+                file.shown.clone(),
+                StoreErrorKind::Io {
+                    action: "read the file",
+                    source,
+                },
+            )]
+        })?;
+        let loaded = load_bytes(documents, file, bytes, hash, keep_raw);
+        // A file far larger than slices usually are: do not keep its buffer.
+        if bytes.capacity() > 1 << 20 {
+            *bytes = Vec::new();
+        }
+        loaded
+    })
+}
+
+/// [`load_file`] once the bytes are read.
+fn load_bytes(
+    documents: &DocumentSchema,
+    file: &StoreFile,
+    bytes: &[u8],
+    hash: bool,
+    keep_raw: bool,
+) -> Result<LoadedFile, Vec<StoreError>> {
+    let sha256 = hash.then(|| Sha256::digest(bytes).into());
+    let (document, raw) = read_document(documents, file, bytes, keep_raw)?;
     Ok(LoadedFile {
         file: file.clone(),
         document,

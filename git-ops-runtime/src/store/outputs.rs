@@ -23,21 +23,23 @@ use super::report::FileKind;
 use super::slice::{LoadedSlice, ViewKind};
 use super::txn::Transaction;
 use super::view::{
-    self, ViewBody, ViewFileHead, ViewInput, view_file_path, view_folder, view_index,
+    self, ViewBody, ViewFileHead, ViewHead, ViewInput, view_file_path, view_folder, view_index,
 };
 
 /// Whether a loaded slice (source view, raw source kept) needs an update:
 /// a source file that is not in normalised form, processor values to fill.
+/// Also the file form of the source document (`None` for no source or an
+/// empty file), which sync writes as the new version.
 pub(crate) fn stale_reasons(
     plan: &ProcessorPlan,
     slice: &LoadedSlice<'_>,
-) -> Result<Vec<String>, OperationError> {
+) -> Result<(Vec<String>, Option<serde_json::Value>), OperationError> {
     let mut reasons = Vec::new();
     let Some(source) = slice.source() else {
-        return Ok(reasons);
+        return Ok((reasons, None));
     };
     let Some(document) = &source.document else {
-        return Ok(reasons); // an empty file: a deleted slice, left alone
+        return Ok((reasons, None)); // an empty file: a deleted slice, left alone
     };
     let file_form = slice.store().documents().for_file(document);
     if slice.raw_source() != Some(&file_form) {
@@ -53,7 +55,7 @@ pub(crate) fn stale_reasons(
     if !missing.is_empty() {
         reasons.push(format!("values to fill in: {}", missing.join(", ")));
     }
-    Ok(reasons)
+    Ok((reasons, Some(file_form)))
 }
 
 /// SHA-256 of bytes.
@@ -127,12 +129,19 @@ pub(crate) fn stage_views(
     let mut out = Vec::with_capacity(2);
     let mut source_body: Option<ViewBody> = None;
     let source_path = view_file_path(root, store.name(), ViewKind::Source, name);
-    let (fresh, stat) = is_fresh(store, &source_path, source_inputs)?;
+    let head = ViewHead::new(
+        store.name(),
+        store.schema_fingerprint(),
+        ViewKind::Source,
+        name,
+        source_inputs,
+    );
+    let (fresh, stat) = is_fresh(store, &source_path, &head, source_inputs)?;
     if fresh {
         out.push((source_path, Known::Read(stat)));
     } else {
         let body = ViewBody::new(slice.view()?);
-        let file = view::view_file_with_body(store, ViewKind::Source, name, source_inputs, &body);
+        let file = head.file(store, ViewKind::Source, name, &body);
         txn.stage_write(&source_path, FileKind::View, file.content.as_bytes())?;
         source_body = Some(body);
         out.push((source_path, Known::Written));
@@ -144,7 +153,14 @@ pub(crate) fn stage_views(
         }
         return Ok(out);
     }
-    let (fresh, stat) = is_fresh(store, &active_path, active_inputs)?;
+    let head = ViewHead::new(
+        store.name(),
+        store.schema_fingerprint(),
+        ViewKind::Active,
+        name,
+        active_inputs,
+    );
+    let (fresh, stat) = is_fresh(store, &active_path, &head, active_inputs)?;
     if fresh {
         out.push((active_path, Known::Read(stat)));
         return Ok(out);
@@ -154,18 +170,23 @@ pub(crate) fn stage_views(
         (ActiveView::SameAsSource, None) => ViewBody::new(slice.view()?),
         (ActiveView::Own, _) => ViewBody::new(slice.active_variant()?.view()?),
     };
-    let file = view::view_file_with_body(store, ViewKind::Active, name, active_inputs, &body);
+    let file = head.file(store, ViewKind::Active, name, &body);
     txn.stage_write(&active_path, FileKind::View, file.content.as_bytes())?;
     out.push((active_path, Known::Written));
     Ok(out)
 }
 
 /// Whether the view file at `path` is fresh for `inputs` and the store's
-/// schema, reading only its head when git-ops wrote it; with its identity
-/// taken before reading.
+/// schema, with its identity taken before reading it.
+///
+/// A view file git-ops wrote for these inputs starts with the bytes of
+/// `head` (the fast path: a few hundred bytes read and compared); any other
+/// file is read and its head parsed, and is fresh when its format, schema
+/// and inputs match (`docs/views.md`).
 fn is_fresh(
     store: &Store,
     path: &Path,
+    head: &ViewHead,
     inputs: &[ViewInput],
 ) -> Result<(bool, Option<Stat>), OperationError> {
     use std::io::Read as _;
@@ -181,24 +202,32 @@ fn is_fresh(
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, stat)),
         Err(source) => return Err(io(source)),
     };
-    // The head: format, kind, store, name, schema and the inputs (a few
-    // hundred bytes per input).
-    let mut prefix = Vec::with_capacity(8192);
+    let mut prefix = Vec::with_capacity(head.prefix_len());
     (&mut file)
-        .take(512 + 256 * inputs.len() as u64)
+        .take(head.prefix_len() as u64)
         .read_to_end(&mut prefix)
         .map_err(io)?;
-    let head = match view::parse_head_prefix(&prefix) {
-        Some(head) => head,
+    if head.matches(&prefix) {
+        return Ok((true, stat));
+    }
+    // Written otherwise (another layout, or other inputs): the head as
+    // written, parsed. It ends before `record`, within a few hundred bytes
+    // per input when git-ops wrote it.
+    (&mut file)
+        .take((512 + 256 * inputs.len() as u64).saturating_sub(prefix.len() as u64))
+        .read_to_end(&mut prefix)
+        .map_err(io)?;
+    let parsed = match view::parse_head_prefix(&prefix) {
+        Some(parsed) => parsed,
         None => {
             file.read_to_end(&mut prefix).map_err(io)?;
             match ViewFileHead::parse(&prefix) {
-                Ok(head) => head,
+                Ok(parsed) => parsed,
                 Err(_) => return Ok((false, stat)),
             }
         }
     };
-    Ok((head.is_fresh(store, inputs), stat))
+    Ok((parsed.is_fresh(store, inputs), stat))
 }
 
 /// Stages the removal of view files whose slice has no file left (per

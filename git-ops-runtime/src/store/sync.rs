@@ -187,7 +187,7 @@ fn settle_slice(
         Ok(slice) => slice,
         Err(errors) => return Ok(Settled::Failed(errors.errors)),
     };
-    let reasons = stale_reasons(&prepared.plan, &slice)?;
+    let (reasons, file_form) = stale_reasons(&prepared.plan, &slice)?;
     if mode == Settle::Sync && !reasons.is_empty() {
         return Ok(Settled::Stale(Stale {
             store: store.name().to_owned(),
@@ -206,9 +206,12 @@ fn settle_slice(
     if mode == Settle::Sync
         && let Some(current) = slice.current().filter(|c| c.is_new)
     {
-        let text = match current.document {
-            None => "{}".to_owned(),
-            Some(document) => to_json(&store.documents().for_file(document)),
+        let text = match (current.document, file_form) {
+            (None, _) => "{}".to_owned(),
+            // A new version with content is the source document, whose file
+            // form the staleness check computed.
+            (Some(_), Some(file_form)) => to_json(&file_form),
+            (Some(document), None) => to_json(&store.documents().for_file(document)),
         };
         let file_name = SliceFileName::active(slice.name(), current.version).map_err(|e| {
             StoreErrors::from(StoreError::file(

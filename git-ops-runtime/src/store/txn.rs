@@ -39,7 +39,6 @@ use serde::{Deserialize, Serialize};
 use super::files::{EntryKind, FolderEntry, StoreFiles};
 use super::report::{Change, FileChange, FileKind, Recovery};
 use crate::format::atomic::{Durability, create_temporary, is_temporary_file, write_atomic};
-use crate::format::json::to_json;
 
 /// The journal, relative to the project root.
 pub const JOURNAL_FILE: &str = "git_ops/.journal.json";
@@ -167,6 +166,13 @@ enum Step {
 struct Journal {
     git_ops_journal: u64,
     steps: Vec<Step>,
+}
+
+/// [`Journal`] borrowing its steps, for writing.
+#[derive(Serialize)]
+struct JournalRef<'a> {
+    git_ops_journal: u64,
+    steps: &'a [Step],
 }
 
 impl Transaction {
@@ -351,18 +357,18 @@ impl Transaction {
             sync_files(&temporaries)?;
         }
         let journal = self.root.join(JOURNAL_FILE);
-        let text = to_json(
-            &serde_json::to_value(Journal {
-                git_ops_journal: JOURNAL_FORMAT,
-                steps: steps.clone(),
-            })
-            .expect("a journal serialises"),
-        );
+        // Compact JSON, serialised directly: a journal lists every file of
+        // the operation (tens of thousands for a full sync).
+        let text = serde_json::to_vec(&JournalRef {
+            git_ops_journal: JOURNAL_FORMAT,
+            steps: &steps,
+        })
+        .expect("a journal serialises");
         self.tick()?;
         if let Some(parent) = journal.parent() {
             fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
         }
-        write_atomic(&journal, text.as_bytes(), self.durability).map_err(|e| TxnError::Io {
+        write_atomic(&journal, &text, self.durability).map_err(|e| TxnError::Io {
             action: "write the journal",
             path: journal.clone(),
             source: e.source,

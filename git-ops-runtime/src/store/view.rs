@@ -158,34 +158,98 @@ pub(crate) fn view_file_with_body(
     inputs: &[ViewInput],
     body: &ViewBody,
 ) -> ViewFile {
-    let mut content = String::with_capacity(body.0.len() + 256 + 160 * inputs.len());
-    content.push_str("{\n  \"git_ops_view\": ");
-    write_json_at(&Value::from(VIEW_FORMAT), 1, &mut content);
-    content.push_str(",\n  \"kind\": ");
-    write_json_at(&Value::String(kind.as_str().to_owned()), 1, &mut content);
-    content.push_str(",\n  \"store\": ");
-    write_json_at(&Value::String(store.name().to_owned()), 1, &mut content);
-    content.push_str(",\n  \"name\": ");
-    write_json_at(&Value::String(name.to_owned()), 1, &mut content);
-    content.push_str(",\n  \"schema\": ");
-    write_json_at(
-        &Value::String(store.schema_fingerprint().to_owned()),
-        1,
-        &mut content,
-    );
-    content.push_str(",\n  \"inputs\": ");
-    let inputs = Value::Array(
-        inputs
-            .iter()
-            .map(|i| json!({"path": i.path, "sha256": i.sha256}))
-            .collect(),
-    );
-    write_json_at(&inputs, 1, &mut content);
-    content.push_str(&body.0);
-    ViewFile {
-        path: view_file_path(store.project_root(), store.name(), kind, name),
-        content,
+    let head = ViewHead::new(store.name(), store.schema_fingerprint(), kind, name, inputs);
+    head.file(store, kind, name, body)
+}
+
+/// The head of a view file as git-ops writes it: every key before
+/// `record` (format, kind, store, name, schema, inputs), rendered.
+///
+/// A view file written by git-ops for the same slice and inputs starts
+/// with exactly these bytes followed by [`RECORD_MARKER`], which lets the
+/// write side check that a view file is fresh by comparing a few hundred
+/// bytes, without parsing ([`ViewHead::matches`]).
+pub(crate) struct ViewHead(String);
+
+/// What follows the head of a view file written by git-ops.
+pub(crate) const RECORD_MARKER: &[u8] = b",\n  \"record\": ";
+
+impl ViewHead {
+    /// The head of the view of kind `kind` of slice `name` of store
+    /// `store`, whose schema has fingerprint `schema`.
+    pub(crate) fn new(
+        store: &str,
+        schema: &str,
+        kind: ViewKind,
+        name: &str,
+        inputs: &[ViewInput],
+    ) -> ViewHead {
+        let mut content = String::with_capacity(320 + 160 * inputs.len());
+        content.push_str("{\n  \"git_ops_view\": ");
+        let _ = write!(content, "{VIEW_FORMAT}");
+        content.push_str(",\n  \"kind\": ");
+        write_json_string(kind.as_str(), &mut content);
+        content.push_str(",\n  \"store\": ");
+        write_json_string(store, &mut content);
+        content.push_str(",\n  \"name\": ");
+        write_json_string(name, &mut content);
+        content.push_str(",\n  \"schema\": ");
+        write_json_string(schema, &mut content);
+        content.push_str(",\n  \"inputs\": ");
+        if inputs.is_empty() {
+            content.push_str("[]");
+        } else {
+            content.push('[');
+            for (i, input) in inputs.iter().enumerate() {
+                if i > 0 {
+                    content.push(',');
+                }
+                content.push_str("\n    {\n      \"path\": ");
+                write_json_string(&input.path, &mut content);
+                content.push_str(",\n      \"sha256\": ");
+                write_json_string(&input.sha256, &mut content);
+                content.push_str("\n    }");
+            }
+            content.push_str("\n  ]");
+        }
+        ViewHead(content)
     }
+
+    /// Whether `prefix`, the first bytes of a view file, are this head
+    /// followed by [`RECORD_MARKER`]. Reading [`ViewHead::prefix_len`]
+    /// bytes is enough.
+    pub(crate) fn matches(&self, prefix: &[u8]) -> bool {
+        prefix.len() == self.prefix_len()
+            && prefix.starts_with(self.0.as_bytes())
+            && prefix.ends_with(RECORD_MARKER)
+    }
+
+    /// The length of the prefix [`ViewHead::matches`] compares.
+    pub(crate) fn prefix_len(&self) -> usize {
+        self.0.len() + RECORD_MARKER.len()
+    }
+
+    /// The whole view file: this head, then `body`.
+    pub(crate) fn file(
+        &self,
+        store: &Store,
+        kind: ViewKind,
+        name: &str,
+        body: &ViewBody,
+    ) -> ViewFile {
+        let mut content = String::with_capacity(self.0.len() + body.0.len());
+        content.push_str(&self.0);
+        content.push_str(&body.0);
+        ViewFile {
+            path: view_file_path(store.project_root(), store.name(), kind, name),
+            content,
+        }
+    }
+}
+
+/// A JSON string, as `to_json` writes it.
+fn write_json_string(text: &str, out: &mut String) {
+    crate::format::json::write_string(text, out);
 }
 
 /// The head of a view file, read from the first bytes of the file when it
@@ -193,8 +257,9 @@ pub(crate) fn view_file_with_body(
 /// checks freshness without reading or parsing the records. `None` when the
 /// bytes do not hold a head in that layout.
 pub(crate) fn parse_head_prefix(prefix: &[u8]) -> Option<ViewFileHead> {
-    const MARKER: &[u8] = b",\n  \"record\": ";
-    let end = prefix.windows(MARKER.len()).position(|w| w == MARKER)?;
+    let end = prefix
+        .windows(RECORD_MARKER.len())
+        .position(|w| w == RECORD_MARKER)?;
     let mut head = prefix[..end].to_vec();
     head.extend_from_slice(b"\n}");
     ViewFileHead::parse(&head).ok()
@@ -327,4 +392,68 @@ pub fn fingerprint_inputs(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head_of(inputs: &[ViewInput]) -> ViewHead {
+        ViewHead::new("fs", "5b1c", ViewKind::Source, "caf\u{e9}", inputs)
+    }
+
+    /// The head rendered by hand is the start of `to_json` of the whole
+    /// view file, and parses back to the same head.
+    #[test]
+    fn the_head_is_the_start_of_the_view_file() {
+        for inputs in [
+            vec![],
+            vec![
+                ViewInput {
+                    path: "files/fs/caf\u{e9}.yaml".into(),
+                    sha256: "ab".repeat(32),
+                },
+                ViewInput {
+                    path: "git_ops/active/fs/caf\u{e9}@v1.json".into(),
+                    sha256: "cd".repeat(32),
+                },
+            ],
+        ] {
+            let whole = to_json(&json!({
+                "git_ops_view": VIEW_FORMAT,
+                "kind": "source",
+                "store": "fs",
+                "name": "caf\u{e9}",
+                "schema": "5b1c",
+                "inputs": inputs.iter().map(|i| json!({"path": i.path, "sha256": i.sha256})).collect::<Vec<_>>(),
+                "record": null,
+                "previous": null,
+            }));
+            let head = head_of(&inputs);
+            let prefix = &whole.as_bytes()[..head.prefix_len()];
+            assert!(head.matches(prefix), "{whole}");
+            let parsed = parse_head_prefix(prefix).unwrap();
+            assert_eq!((parsed.schema.as_str(), parsed.inputs), ("5b1c", inputs));
+        }
+    }
+
+    /// Another input, a shorter prefix or another layout do not match.
+    #[test]
+    fn other_bytes_do_not_match() {
+        let input = |sha: &str| ViewInput {
+            path: "git_ops/active/fs/a@v1.json".into(),
+            sha256: sha.into(),
+        };
+        let head = head_of(&[input("00")]);
+        let mut bytes = head.0.clone().into_bytes();
+        bytes.extend_from_slice(RECORD_MARKER);
+        assert!(head.matches(&bytes));
+        assert!(!head.matches(&bytes[..bytes.len() - 1]));
+        assert!(!head_of(&[input("01")]).matches(&bytes));
+        assert!(!head_of(&[]).matches(&bytes));
+        let compact = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("\n  ", "\n ");
+        assert!(!head.matches(compact.as_bytes()));
+    }
 }
