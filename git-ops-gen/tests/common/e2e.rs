@@ -199,6 +199,7 @@ impl E2e {
                 header: None,
                 stores,
                 explicit_parent_relations: *explicit,
+                migrations: Default::default(),
             };
             modules.push((module, spec));
         }
