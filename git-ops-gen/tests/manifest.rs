@@ -197,7 +197,11 @@ fn migration_names_are_recorded_per_store_and_read_back() {
     let stores = value["stores"].as_array().unwrap();
     let zoo = stores.iter().find(|s| s["store"] == "zoo").unwrap();
     assert_eq!(
-        zoo.as_object().unwrap().keys().last().map(String::as_str),
+        zoo.as_object()
+            .unwrap()
+            .keys()
+            .next_back()
+            .map(String::as_str),
         Some("migrations")
     );
     assert_eq!(
