@@ -57,7 +57,9 @@ impl ProblemKind {
         match self {
             ProblemKind::Interrupted => "git-ops project update",
             ProblemKind::Registry => "fix the module's registration",
-            ProblemKind::Migration => "git-ops project update",
+            ProblemKind::Migration => {
+                "git-ops project update (with the module's own binary, for migrations in Rust)"
+            }
             ProblemKind::Invalid => "fix the file",
             ProblemKind::NotNormalised
             | ProblemKind::ValueToFill
@@ -252,6 +254,8 @@ pub fn check(
     };
     for store in &update.stores {
         let name = store.store.as_str();
+        // A store never updated: its views are missing because of it.
+        let fresh = store.files_of(FileKind::MigrationState).next().is_some();
         // Slices already reported: their views are stale because of it.
         let mut reported: Vec<&str> = Vec::new();
         for filled in &store.filled {
@@ -316,7 +320,7 @@ pub fn check(
                 )),
                 FileKind::View => {
                     let slice = slice_of_view(&file.path);
-                    if slice.is_some_and(|s| reported.contains(&s)) {
+                    if fresh || slice.is_some_and(|s| reported.contains(&s)) {
                         continue;
                     }
                     let what = match (slice, file.change) {

@@ -168,15 +168,23 @@ fn store_status(engine: &Engine<'_>, name: &str) -> Result<StoreStatus, Operatio
             return Ok(status);
         }
     }
-    let source = store.list(&WorkingTree, ViewKind::Source);
-    let active = store.list(&WorkingTree, ViewKind::Active);
-    match (source, active) {
-        (Ok(source), Ok(active)) => {
+    match store.list(&WorkingTree, ViewKind::Active) {
+        Ok(active) => status.active = active.iter().filter(|s| !s.deleted).count(),
+        Err(errors) => {
+            status.problem = Some(format!(
+                "{} invalid, e.g. {}",
+                problems(&errors),
+                errors.errors[0]
+            ));
+            return Ok(status);
+        }
+    }
+    match store.list(&WorkingTree, ViewKind::Source) {
+        Ok(source) => {
             status.slices = source.iter().filter(|s| !s.deleted).count();
             status.deleted = source.iter().filter(|s| s.deleted).count();
-            status.active = active.iter().filter(|s| !s.deleted).count();
         }
-        (Err(errors), _) | (_, Err(errors)) => {
+        Err(errors) => {
             status.problem = Some(format!(
                 "{} invalid, e.g. {}",
                 problems(&errors),

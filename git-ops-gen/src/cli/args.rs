@@ -17,21 +17,19 @@ use super::term::LogLevel;
 /// sync, prune, slices, plan, check, status), `git-ops new ...` creates
 /// either. Data goes to stdout, logs and errors to stderr.
 #[derive(Debug, Parser)]
-#[command(
-    name = "git-ops",
-    version,
-    max_term_width = 100,
-    propagate_version = true
-)]
+#[command(name = "git-ops", version, max_term_width = 100)]
 pub struct Cli {
-    /// How much to log on stderr.
+    /// How much to log on stderr: error, warn, info (what the command does)
+    /// or debug (also where things were found and why).
     #[arg(
         long,
         global = true,
         value_enum,
         ignore_case = true,
+        hide_possible_values = true,
         default_value = "info",
         env = "GIT_OPS_LOG_LEVEL",
+        hide_env_values = true,
         value_name = "LEVEL"
     )]
     pub log_level: LogLevel,
@@ -80,6 +78,7 @@ pub struct ModuleArgs {
     #[arg(
         long,
         env = "INMANTA_GIT_OPS_MODULE_PATH",
+        hide_env_values = true,
         default_value = ".",
         value_name = "DIR"
     )]
@@ -99,7 +98,11 @@ pub enum ModuleCommand {
     Generate {
         /// Name the reverse relation of embedded entities after their owner
         /// instead of `parent`.
-        #[arg(long, env = "INMANTA_GIT_OPS_EXPLICIT_PARENT_RELATIONS")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_EXPLICIT_PARENT_RELATIONS",
+            hide_env_values = true
+        )]
         explicit_parent_relations: bool,
     },
     /// The module's stores.
@@ -158,7 +161,12 @@ pub enum PlanFormat {
 pub struct ProjectArgs {
     /// The project's folder [default: the nearest folder holding a
     /// project.yml, from the working directory up].
-    #[arg(long, env = "GIT_OPS_PROJECT", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "GIT_OPS_PROJECT",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub project: Option<PathBuf>,
     /// Use this store manifest (inmanta_plugins/<module>/git_ops_manifest.json)
     /// instead of looking for the project's modules; repeat for several
@@ -166,6 +174,7 @@ pub struct ProjectArgs {
     #[arg(
         long = "manifest",
         env = "GIT_OPS_MANIFEST",
+        hide_env_values = true,
         value_delimiter = ':',
         value_name = "FILE"
     )]
@@ -173,7 +182,12 @@ pub struct ProjectArgs {
     /// The Python environment whose installed modules to use: its
     /// interpreter or its folder [default: $VIRTUAL_ENV, else the project's
     /// .venv].
-    #[arg(long, env = "GIT_OPS_PYTHON", value_name = "PATH")]
+    #[arg(
+        long,
+        env = "GIT_OPS_PYTHON",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub python: Option<PathBuf>,
     /// The command.
     #[command(subcommand)]
@@ -199,6 +213,7 @@ pub struct WriteArgs {
         value_enum,
         default_value = "fsync",
         env = "GIT_OPS_DURABILITY",
+        hide_env_values = true,
         value_name = "MODE"
     )]
     pub durability: DurabilityArg,
@@ -324,17 +339,28 @@ pub enum SliceCommand {
     /// Create a source file with the scaffold of the store's slice type.
     Create {
         /// The store [prompted on a terminal when missing].
-        #[arg(long, env = "INMANTA_GIT_OPS_SLICE_STORE", value_name = "STORE")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_SLICE_STORE",
+            hide_env_values = true,
+            value_name = "STORE"
+        )]
         store: Option<String>,
         /// The slice name [prompted on a terminal when missing].
-        #[arg(long, env = "INMANTA_GIT_OPS_SLICE_NAME", value_name = "NAME")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_SLICE_NAME",
+            hide_env_values = true,
+            value_name = "NAME"
+        )]
         name: Option<String>,
         /// The format of the file.
         #[arg(
             long,
             value_enum,
             default_value = "json",
-            env = "INMANTA_GIT_OPS_SLICE_EXTENSION"
+            env = "INMANTA_GIT_OPS_SLICE_EXTENSION",
+            hide_env_values = true
         )]
         extension: Extension,
         #[command(flatten)]
@@ -344,7 +370,12 @@ pub enum SliceCommand {
     /// List the slices (as they will be once synced).
     List {
         /// Only this store.
-        #[arg(long, env = "INMANTA_GIT_OPS_SLICE_STORE", value_name = "STORE")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_SLICE_STORE",
+            hide_env_values = true,
+            value_name = "STORE"
+        )]
         store: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
@@ -353,10 +384,20 @@ pub enum SliceCommand {
     /// Print a slice's record: its version and merged attributes.
     Inspect {
         /// The store [prompted on a terminal when missing].
-        #[arg(long, env = "INMANTA_GIT_OPS_SLICE_STORE", value_name = "STORE")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_SLICE_STORE",
+            hide_env_values = true,
+            value_name = "STORE"
+        )]
         store: Option<String>,
         /// The slice name [prompted on a terminal when missing].
-        #[arg(long, env = "INMANTA_GIT_OPS_SLICE_NAME", value_name = "NAME")]
+        #[arg(
+            long,
+            env = "INMANTA_GIT_OPS_SLICE_NAME",
+            hide_env_values = true,
+            value_name = "NAME"
+        )]
         name: Option<String>,
     },
 }

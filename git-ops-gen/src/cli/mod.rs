@@ -75,7 +75,7 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let detailed = args.iter().any(|a| a == "--detailed-exitcode");
     let bin_name = bin_name(&args, &stores);
-    let command = Cli::command().bin_name(&bin_name);
+    let command = without_empty_env(Cli::command().bin_name(&bin_name));
     let matches = match command.try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(error) => {
@@ -112,6 +112,32 @@ where
             ExitCode::from(1)
         }
     }
+}
+
+/// The command with the environment variables that are set but empty
+/// ignored: `INMANTA_GIT_OPS_SLICE_STORE= git-ops ...` means "not set", as
+/// in shell scripts (clap would take the empty value).
+fn without_empty_env(mut command: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|arg| {
+            arg.get_env()
+                .and_then(std::env::var_os)
+                .is_some_and(|value| value.is_empty())
+        })
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    for id in empty {
+        command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, without_empty_env);
+    }
+    command
 }
 
 /// The name in usage lines: `git-ops`, or a module binary's file name.
