@@ -35,9 +35,12 @@ fn registry() -> Registry {
 /// A failed step: the message.
 type Step = Result<(), String>;
 
-/// Prints a section title.
+const TITLE: anstyle::Style = anstyle::Style::new().bold();
+const COMMAND: anstyle::Style = anstyle::AnsiColor::Cyan.on_default().bold();
+
+/// Prints a section title (bold on a terminal, unless `NO_COLOR` is set).
 fn section(title: &str) {
-    println!("\n\x1b[1m== {title}\x1b[0m");
+    anstream::println!("\n{TITLE}== {title}{TITLE:#}");
 }
 
 /// Prints a comment.
@@ -53,7 +56,7 @@ fn git_ops(args: &[&str]) -> Step {
 
 /// As [`git_ops`], accepting these exit codes.
 fn git_ops_status(args: &[&str], ok: &[u8]) -> Step {
-    println!("$ git-ops {}", args.join(" "));
+    anstream::println!("{COMMAND}$ git-ops {}{COMMAND:#}", args.join(" "));
     let mut argv = vec!["git-ops"];
     argv.extend_from_slice(args);
     let code = run_from(argv, Stores::Registry(registry()));
