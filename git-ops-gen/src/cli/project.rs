@@ -205,6 +205,11 @@ fn engine<'r>(
     Engine::new(project.clone(), registry).with_options(options)
 }
 
+/// The prompt for a store: `Store (vlan, tree)`.
+fn store_label(registry: &Registry) -> String {
+    format!("Store ({})", registry.names().join(", "))
+}
+
 /// A required value: the argument, else asked on a terminal, else a usage
 /// error.
 fn required(
@@ -232,7 +237,12 @@ fn slice(project: &Project, registry: &Registry, command: SliceCommand) -> Outco
             extension,
             write,
         } => {
-            let store = required(store, "store", "INMANTA_GIT_OPS_SLICE_STORE", "Store")?;
+            let store = required(
+                store,
+                "store",
+                "INMANTA_GIT_OPS_SLICE_STORE",
+                &store_label(registry),
+            )?;
             let name = required(name, "name", "INMANTA_GIT_OPS_SLICE_NAME", "Name")?;
             let engine = engine(project, registry, &[], Some(&write));
             let created = engine.create(&store, &name, extension.as_str())?;
@@ -260,7 +270,12 @@ fn slice(project: &Project, registry: &Registry, command: SliceCommand) -> Outco
             Ok(ExitCode::SUCCESS)
         }
         SliceCommand::Inspect { store, name } => {
-            let store = required(store, "store", "INMANTA_GIT_OPS_SLICE_STORE", "Store")?;
+            let store = required(
+                store,
+                "store",
+                "INMANTA_GIT_OPS_SLICE_STORE",
+                &store_label(registry),
+            )?;
             let name = required(name, "name", "INMANTA_GIT_OPS_SLICE_NAME", "Name")?;
             let engine = engine(project, registry, &[], None);
             engine.check_readable(&store)?;
