@@ -36,6 +36,7 @@
 //!     header: None,
 //!     stores: stores(), // e.g. vec![Vlan::store_schema()]
 //!     explicit_parent_relations: false,
+//!     migrations: Default::default(),
 //! })?;
 //! for path in &report.written {
 //!     println!("wrote {}", path.display());
@@ -46,20 +47,27 @@
 //! How the schema model maps to the DSL is described in `docs/generator.md`.
 #![deny(missing_docs)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use git_ops_runtime::StoreSchema;
 use git_ops_runtime::document::json_schema;
 use serde_json::{Map, Value};
 
+pub mod check;
+pub mod cli;
+pub mod discover;
 pub mod dsl;
+pub mod gittree;
 pub mod layout;
 pub mod lower;
 pub mod manifest;
+pub mod new_module;
 pub mod package;
+pub mod plan;
 pub mod plugin;
 pub mod project;
+pub mod status;
 pub mod template;
 pub mod unroll;
 mod write;
@@ -84,6 +92,31 @@ pub struct ModuleSpec {
     /// Name the reverse relation of an embedded entity after its owner
     /// (`tree`, `embedded_slice`) instead of `parent`.
     pub explicit_parent_relations: bool,
+    /// The names of each store's migrations (store name → names), recorded
+    /// in the manifest so that the plain `git-ops` binary knows them
+    /// ([`manifest`]); empty when the module has none. From a registry:
+    /// [`migrations_of`].
+    pub migrations: BTreeMap<String, Vec<String>>,
+}
+
+/// The migration names of every store of `registry` that has some, for
+/// [`ModuleSpec::migrations`].
+pub fn migrations_of(registry: &git_ops_runtime::store::Registry) -> BTreeMap<String, Vec<String>> {
+    registry
+        .stores()
+        .iter()
+        .filter(|store| !store.migration_names().is_empty())
+        .map(|store| {
+            (
+                store.name().to_owned(),
+                store
+                    .migration_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The role of a generated file.
@@ -245,7 +278,12 @@ pub fn plan_module(spec: &ModuleSpec) -> Result<Vec<GeneratedFile>, GenerateErro
     }
     files.push(GeneratedFile {
         path: layout::manifest_file(&spec.name),
-        content: manifest::render_manifest(&spec.name, &stores, spec.explicit_parent_relations),
+        content: manifest::render_manifest(
+            &spec.name,
+            &stores,
+            spec.explicit_parent_relations,
+            &spec.migrations,
+        ),
         kind: FileKind::Manifest,
     });
     files.push(GeneratedFile {
@@ -328,6 +366,20 @@ pub(crate) fn checked_stores(spec: &ModuleSpec) -> Result<Vec<StoreSchema>, Vec<
         ) {
             Ok(built) => stores.push(built),
             Err(err) => problems.push(format!("store `{}`: {err}", store.store)),
+        }
+    }
+    for (store, names) in &spec.migrations {
+        if !spec.stores.iter().any(|s| &s.store == store) {
+            problems.push(format!(
+                "migrations are given for store `{store}`, which is not a store of the module"
+            ));
+        }
+        for name in names {
+            if name.is_empty() || name.chars().any(char::is_control) {
+                problems.push(format!(
+                    "store `{store}`: {name:?} is not a valid migration name (non-empty, no control characters)"
+                ));
+            }
         }
     }
     stores.sort_by(|a, b| a.store.cmp(&b.store));

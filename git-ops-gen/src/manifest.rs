@@ -11,16 +11,22 @@
 //!   "module": "acme",
 //!   "generator": "git-ops-gen 0.1.0",
 //!   "explicit_parent_relations": true,
-//!   "stores": [ { "store": "vlan", "source": "inmanta:///files/vlan/", "root": "...", "entities": { ... } } ]
+//!   "stores": [ { "store": "vlan", "source": "inmanta:///files/vlan/", "root": "...", "entities": { ... },
+//!                 "migrations": ["2024-06-01-rename-name"] } ]
 //! }
 //! ```
 //!
 //! Each store is a serialised [`StoreSchema`]: its name (`store`), its
-//! default source folder (`source`), its root and its entities. Stores are
-//! sorted by name. `explicit_parent_relations` is written only when the
+//! default source folder (`source`), its root and its entities, followed by
+//! the names of the module's migrations of that store (`migrations`, sorted,
+//! left out when there are none): the plain `git-ops` binary cannot run
+//! them, but knows them (`StoreBuilder::known_migrations`), so that a new
+//! active folder records them as applied and a pending one is reported as
+//! needing the module's own binary. Stores are sorted by name. `explicit_parent_relations` is written only when the
 //! module was generated with them (the name of the reverse relations, which a
 //! model creating objects needs).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use git_ops_runtime::schema::{SchemaError, StoreSchema};
@@ -48,12 +54,20 @@ pub struct Manifest {
     pub explicit_parent_relations: bool,
     /// Every store of the module, checked, sorted by name.
     pub stores: Vec<StoreSchema>,
+    /// The names of each store's migrations, sorted; stores without
+    /// migrations are left out.
+    pub migrations: BTreeMap<String, Vec<String>>,
 }
 
 impl Manifest {
     /// The store with this name.
     pub fn store(&self, name: &str) -> Option<&StoreSchema> {
         self.stores.iter().find(|store| store.store == name)
+    }
+
+    /// The migration names of store `name` (empty when it has none).
+    pub fn migrations_of(&self, name: &str) -> &[String] {
+        self.migrations.get(name).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -68,7 +82,16 @@ struct ManifestFile {
     generator: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     explicit_parent_relations: bool,
-    stores: Vec<StoreSchema>,
+    stores: Vec<ManifestStore>,
+}
+
+/// One store in the file: its schema, then its migrations.
+#[derive(Serialize, Deserialize)]
+struct ManifestStore {
+    #[serde(flatten)]
+    schema: StoreSchema,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    migrations: Vec<String>,
 }
 
 /// A manifest that cannot be used.
@@ -122,6 +145,17 @@ pub enum ManifestError {
         #[source]
         source: SchemaError,
     },
+    /// A migration name that cannot be recorded (empty, with a control
+    /// character) or is listed twice.
+    #[error("{}: store `{store}`: invalid or repeated migration name {name:?}", path.display())]
+    Migration {
+        /// The manifest file.
+        path: PathBuf,
+        /// The store name.
+        store: String,
+        /// The name.
+        name: String,
+    },
     /// A store's resolved data (inherited keys, union tags) disagrees with
     /// its declarations.
     #[error(
@@ -136,15 +170,28 @@ pub enum ManifestError {
     },
 }
 
-/// The text of the manifest of `module` with these stores (sorted by name),
-/// pretty JSON ending with a newline.
+/// The text of the manifest of `module` with these stores (sorted by name)
+/// and the migration names of each store (sorted; names of stores not in
+/// `stores` are ignored), pretty JSON ending with a newline.
 pub fn render_manifest(
     module: &str,
     stores: &[StoreSchema],
     explicit_parent_relations: bool,
+    migrations: &BTreeMap<String, Vec<String>>,
 ) -> String {
-    let mut stores = stores.to_vec();
-    stores.sort_by(|a, b| a.store.cmp(&b.store));
+    let mut stores: Vec<ManifestStore> = stores
+        .iter()
+        .map(|schema| {
+            let mut names = migrations.get(&schema.store).cloned().unwrap_or_default();
+            names.sort();
+            names.dedup();
+            ManifestStore {
+                schema: schema.clone(),
+                migrations: names,
+            }
+        })
+        .collect();
+    stores.sort_by(|a, b| a.schema.store.cmp(&b.schema.store));
     let file = ManifestFile {
         comment: json_comment(&format!("Store manifest of module {module}")),
         format: MANIFEST_FORMAT,
@@ -199,7 +246,12 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
     }
     let file: ManifestFile = serde_json::from_str(text).map_err(parse_error)?;
     let mut stores: Vec<StoreSchema> = Vec::with_capacity(file.stores.len());
-    for store in file.stores {
+    let mut migrations = BTreeMap::new();
+    for ManifestStore {
+        schema: store,
+        migrations: names,
+    } in file.stores
+    {
         if stores.iter().any(|s| s.store == store.store) {
             return Err(ManifestError::DuplicateStore {
                 path: path.to_owned(),
@@ -223,6 +275,28 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
                 store: store.store,
             });
         }
+        let mut sorted = names.clone();
+        sorted.sort();
+        if let Some(name) = names
+            .iter()
+            .find(|n| n.is_empty() || n.chars().any(char::is_control))
+            .or_else(|| {
+                names
+                    .iter()
+                    .enumerate()
+                    .find(|(i, n)| names[..*i].contains(n))
+                    .map(|(_, n)| n)
+            })
+        {
+            return Err(ManifestError::Migration {
+                path: path.to_owned(),
+                store: rebuilt.store,
+                name: name.clone(),
+            });
+        }
+        if !sorted.is_empty() {
+            migrations.insert(rebuilt.store.clone(), sorted);
+        }
         stores.push(rebuilt);
     }
     stores.sort_by(|a, b| a.store.cmp(&b.store));
@@ -232,5 +306,6 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
         generator: file.generator,
         explicit_parent_relations: file.explicit_parent_relations,
         stores,
+        migrations,
     })
 }

@@ -144,6 +144,7 @@ pub fn render_project(spec: &ProjectSpec) -> Result<Vec<GeneratedFile>, Generate
             header: None,
             stores: module.stores.clone(),
             explicit_parent_relations: module.explicit_parent_relations,
+            migrations: Default::default(),
         };
         let model_problem = |problems| GenerateError::Model {
             module: module.name.clone(),

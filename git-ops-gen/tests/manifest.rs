@@ -47,7 +47,12 @@ fn round_trip() {
 #[test]
 fn every_example_store_round_trips() {
     for store in support::all_stores() {
-        let text = manifest::render_manifest("acme", std::slice::from_ref(&store), false);
+        let text = manifest::render_manifest(
+            "acme",
+            std::slice::from_ref(&store),
+            false,
+            &Default::default(),
+        );
         let loaded = manifest::parse_manifest("m.json".as_ref(), &text).unwrap();
         assert_eq!(loaded.stores, [store]);
     }
@@ -142,14 +147,24 @@ fn not_json_and_missing() {
 #[test]
 fn explicit_parent_relations_are_recorded_only_when_used() {
     let store = support::vlan();
-    let plain = manifest::render_manifest("acme", std::slice::from_ref(&store), false);
+    let plain = manifest::render_manifest(
+        "acme",
+        std::slice::from_ref(&store),
+        false,
+        &Default::default(),
+    );
     assert!(!plain.contains("explicit_parent_relations"), "{plain}");
     assert!(
         !manifest::parse_manifest("m.json".as_ref(), &plain)
             .unwrap()
             .explicit_parent_relations
     );
-    let explicit = manifest::render_manifest("acme", std::slice::from_ref(&store), true);
+    let explicit = manifest::render_manifest(
+        "acme",
+        std::slice::from_ref(&store),
+        true,
+        &Default::default(),
+    );
     assert!(
         explicit.contains("\"explicit_parent_relations\": true"),
         "{explicit}"
@@ -158,5 +173,83 @@ fn explicit_parent_relations_are_recorded_only_when_used() {
         manifest::parse_manifest("m.json".as_ref(), &explicit)
             .unwrap()
             .explicit_parent_relations
+    );
+}
+
+#[test]
+fn migration_names_are_recorded_per_store_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut migrations = std::collections::BTreeMap::new();
+    migrations.insert(
+        "zoo".to_owned(),
+        vec!["2024-06-01-b".to_owned(), "2024-01-01-a".to_owned()],
+    );
+    generate_module(&ModuleSpec {
+        dir: dir.path().to_owned(),
+        migrations,
+        ..spec("gaps", vec![gaps::zoo(), gaps::fleet()], false)
+    })
+    .unwrap();
+    let path = manifest_path(dir.path(), "gaps");
+    let text = fs::read_to_string(&path).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    // Sorted, after the schema of the store; absent for a store without any.
+    let stores = value["stores"].as_array().unwrap();
+    let zoo = stores.iter().find(|s| s["store"] == "zoo").unwrap();
+    assert_eq!(
+        zoo.as_object()
+            .unwrap()
+            .keys()
+            .next_back()
+            .map(String::as_str),
+        Some("migrations")
+    );
+    assert_eq!(
+        zoo["migrations"],
+        serde_json::json!(["2024-01-01-a", "2024-06-01-b"])
+    );
+    let fleet = stores.iter().find(|s| s["store"] == "fleet").unwrap();
+    assert!(fleet.get("migrations").is_none(), "{fleet}");
+
+    let loaded = load_manifest(&path).unwrap();
+    assert_eq!(
+        loaded.migrations_of("zoo"),
+        ["2024-01-01-a", "2024-06-01-b"]
+    );
+    assert!(loaded.migrations_of("fleet").is_empty());
+    assert_eq!(loaded.stores.len(), 2);
+}
+
+#[test]
+fn invalid_migration_names_are_refused() {
+    let (_, err) = load_edited(|m| m["stores"][0]["migrations"] = serde_json::json!(["a", ""]));
+    assert!(
+        matches!(&err, ManifestError::Migration { store, name, .. } if store == "zoo" && name.is_empty()),
+        "{err}"
+    );
+    let (_, err) =
+        load_edited(|m| m["stores"][0]["migrations"] = serde_json::json!(["a", "b", "a"]));
+    assert!(
+        matches!(&err, ManifestError::Migration { name, .. } if name == "a"),
+        "{err}"
+    );
+    // The generator refuses them too, and migrations of an unknown store.
+    let dir = tempfile::tempdir().unwrap();
+    let mut migrations = std::collections::BTreeMap::new();
+    migrations.insert("nope".to_owned(), vec!["x\n".to_owned()]);
+    let err = generate_module(&ModuleSpec {
+        dir: dir.path().to_owned(),
+        migrations,
+        ..spec("gaps", vec![gaps::zoo()], false)
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("migrations are given for store `nope`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"x\\n\" is not a valid migration name"),
+        "{err}"
     );
 }

@@ -29,6 +29,7 @@ fn acme(dir: &Path, stores: Vec<git_ops_runtime::StoreSchema>) -> ModuleSpec {
         header: Some(ACME_HEADER.into()),
         stores,
         explicit_parent_relations: false,
+        migrations: Default::default(),
     }
 }
 

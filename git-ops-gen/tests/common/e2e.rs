@@ -199,6 +199,7 @@ impl E2e {
                 header: None,
                 stores,
                 explicit_parent_relations: *explicit,
+                migrations: Default::default(),
             };
             modules.push((module, spec));
         }
@@ -366,6 +367,12 @@ impl Slices {
         let options = Options {
             durability: Durability::None,
             threads: 1,
+            // The project lock is an flock: a process another test thread
+            // forks (pip, python, inmanta) keeps a copy of the lock's file
+            // descriptor until it execs, so the lock of an operation that
+            // just ended can still be held for a moment. Waiting for it
+            // avoids a spurious "another git-ops operation is running".
+            wait_for_lock: true,
             ..Options::default()
         };
         let engine = Engine::new(project, &registry).with_options(options);

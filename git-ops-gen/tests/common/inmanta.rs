@@ -235,6 +235,7 @@ pub fn regenerate(
         header: header.map(str::to_owned),
         stores,
         explicit_parent_relations: explicit,
+        migrations: Default::default(),
     })
     .unwrap_or_else(|err| panic!("{err}"))
 }

@@ -24,6 +24,7 @@ pub fn spec(name: &str, stores: Vec<StoreSchema>, explicit: bool) -> ModuleSpec 
         header: None,
         stores,
         explicit_parent_relations: explicit,
+        migrations: Default::default(),
     }
 }
 

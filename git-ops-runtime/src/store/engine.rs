@@ -130,6 +130,15 @@ pub enum OperationError {
         /// The pending migrations, in order.
         names: Vec<String>,
     },
+    /// A dry run ([`Options::dry_run`]) found the journal of an interrupted
+    /// operation: what the project holds is not what any operation left.
+    #[error(
+        "an interrupted git-ops operation left its journal {journal}: run any writing command (e.g. `git-ops project update`) to finish it first"
+    )]
+    Interrupted {
+        /// The journal, relative to the project root.
+        journal: String,
+    },
     /// A processor failed, or must fill a value and is not available.
     #[error(transparent)]
     Processor(Box<ProcessorFailure>),
@@ -311,6 +320,17 @@ pub struct Options {
     pub cache: bool,
     /// Only these stores; `None` (the default) for every registered store.
     pub stores: Option<Vec<String>>,
+    /// Compute what the operation would do without doing it: the returned
+    /// [`Report`] lists the files it would write and remove, the versions
+    /// it would create, the values it would fill, and nothing changes in
+    /// the project. The operation runs as usual up to its commit point:
+    /// it reads everything, refuses what it would refuse, and stages its
+    /// files as hidden temporary files, which it deletes instead of
+    /// committing. It takes no lock, does not finish an interrupted
+    /// operation (it fails with [`OperationError::Interrupted`] while one
+    /// left its journal) and leaves the change cache as it is. Default
+    /// false. `git-ops project check` and `status` use it.
+    pub dry_run: bool,
     /// Test hook: simulate a crash (see [`FaultInjector`]).
     #[doc(hidden)]
     pub fault: Option<FaultInjector>,
@@ -324,6 +344,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             cache: true,
             stores: None,
+            dry_run: false,
             fault: None,
         }
     }
@@ -667,6 +688,23 @@ impl<'r> Engine<'r> {
         F: FnOnce(&Transaction) -> Result<Vec<StoreOutcome>, OperationError>,
     {
         self.registry.check()?;
+        if self.options.dry_run {
+            if self.has_interrupted_operation() {
+                return Err(OperationError::Interrupted {
+                    journal: txn::JOURNAL_FILE.to_owned(),
+                });
+            }
+            let txn = Transaction::new(self.project.root(), self.options.durability, None);
+            let outcomes = body(&txn)?;
+            // Dropping the transaction deletes what it staged.
+            let changes = txn.planned();
+            let (stores, _) = self.store_reports(outcomes, changes);
+            return Ok(Report {
+                operation,
+                recovered: Recovery::default(),
+                stores,
+            });
+        }
         let _lock = self.lock()?;
         let recovered = self.recover_locked()?;
         let txn = Transaction::new(
@@ -676,6 +714,34 @@ impl<'r> Engine<'r> {
         );
         let outcomes = body(&txn)?;
         let changes = txn.commit()?;
+        let (stores, caches) = self.store_reports(outcomes, changes);
+        for (mut cache, kept, drafts) in caches {
+            for (name, clean) in kept {
+                cache.insert(name, clean);
+            }
+            // One `stat` per file written: in parallel.
+            let finished = parallel_map(&drafts, self.options.threads, |(_, draft)| draft.finish());
+            for ((name, _), clean) in drafts.into_iter().zip(finished) {
+                if let Some(clean) = clean {
+                    cache.insert(name, clean);
+                }
+            }
+            cache.save();
+        }
+        Ok(Report {
+            operation,
+            recovered,
+            stores,
+        })
+    }
+
+    /// The reports of the stores, each with its files among `changes`, and
+    /// the new caches.
+    fn store_reports(
+        &self,
+        outcomes: Vec<StoreOutcome>,
+        changes: Vec<FileChange>,
+    ) -> (Vec<StoreReport>, Vec<CacheUpdate>) {
         let places = self.places();
         let mut by_store: Vec<Vec<FileChange>> = vec![Vec::new(); outcomes.len()];
         for change in changes {
@@ -705,24 +771,7 @@ impl<'r> Engine<'r> {
                 caches.push(cache);
             }
         }
-        for (mut cache, kept, drafts) in caches {
-            for (name, clean) in kept {
-                cache.insert(name, clean);
-            }
-            // One `stat` per file written: in parallel.
-            let finished = parallel_map(&drafts, self.options.threads, |(_, draft)| draft.finish());
-            for ((name, _), clean) in drafts.into_iter().zip(finished) {
-                if let Some(clean) = clean {
-                    cache.insert(name, clean);
-                }
-            }
-            cache.save();
-        }
-        Ok(Report {
-            operation,
-            recovered,
-            stores,
-        })
+        (stores, caches)
     }
 
     /// The folders (and schema file) of each store, for the reports.

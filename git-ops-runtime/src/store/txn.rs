@@ -301,6 +301,31 @@ impl Transaction {
         shown(&self.root, path)
     }
 
+    /// The changes a commit would make, sorted by path, without making
+    /// them (a dry run): staged writes, and staged deletions of files that
+    /// exist.
+    pub(crate) fn planned(&self) -> Vec<FileChange> {
+        let state = self.state();
+        let mut changes: Vec<FileChange> = state
+            .staged
+            .iter()
+            .filter_map(|(target, staged)| match staged {
+                Staged::Write { kind, .. } => Some(FileChange {
+                    path: self.shown(target),
+                    kind: *kind,
+                    change: Change::Written,
+                }),
+                Staged::Remove { kind } => target.exists().then(|| FileChange {
+                    path: self.shown(target),
+                    kind: *kind,
+                    change: Change::Removed,
+                }),
+            })
+            .collect();
+        changes.sort();
+        changes
+    }
+
     /// Lands every staged change (see the module documentation) and
     /// returns them, sorted by path.
     pub(crate) fn commit(self) -> Result<Vec<FileChange>, TxnError> {
