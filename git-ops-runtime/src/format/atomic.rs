@@ -135,7 +135,7 @@ pub(crate) fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
     let folder = folder_of(path);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!(".{prefix}.{}-{n}{TEMPORARY_SUFFIX}", std::process::id());
+        let name = format!(".{prefix}.{}-{n}{TEMPORARY_SUFFIX}", process_id());
         let temporary = folder.join(name);
         match OpenOptions::new()
             .write(true)
@@ -148,6 +148,13 @@ pub(crate) fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
             Err(error) => return Err(error),
         }
     }
+}
+
+/// This process's id, asked once (`std::process::id` is a system call, and
+/// a large sync creates tens of thousands of temporary files).
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
 }
 
 /// Syncs the folder holding `path` (its entries: creations, renames).

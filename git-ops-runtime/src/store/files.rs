@@ -99,7 +99,9 @@ impl StoreFiles for WorkingTree {
         if let Ok(metadata) = handle.metadata() {
             buffer.reserve(metadata.len() as usize);
         }
-        handle.read_to_end(buffer)?;
+        // Through `Read::by_ref`'s plain reader: `File::read_to_end` would
+        // `stat` the file and `lseek` again for a capacity it already has.
+        (&mut handle).take(u64::MAX).read_to_end(buffer)?;
         Ok(())
     }
 }
