@@ -333,27 +333,35 @@ pub enum ProjectCommand {
     },
 }
 
+/// The slice a `slice create` or `slice inspect` acts on.
+#[derive(Debug, Args, Clone)]
+pub struct SliceTarget {
+    /// The store [prompted on a terminal when missing].
+    #[arg(
+        long,
+        env = "INMANTA_GIT_OPS_SLICE_STORE",
+        hide_env_values = true,
+        value_name = "STORE"
+    )]
+    pub store: Option<String>,
+    /// The slice name [prompted on a terminal when missing].
+    #[arg(
+        long,
+        env = "INMANTA_GIT_OPS_SLICE_NAME",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub name: Option<String>,
+}
+
 /// `git-ops project slice <command>`.
 #[derive(Debug, Subcommand)]
 pub enum SliceCommand {
     /// Create a source file with the scaffold of the store's slice type.
     Create {
-        /// The store [prompted on a terminal when missing].
-        #[arg(
-            long,
-            env = "INMANTA_GIT_OPS_SLICE_STORE",
-            hide_env_values = true,
-            value_name = "STORE"
-        )]
-        store: Option<String>,
-        /// The slice name [prompted on a terminal when missing].
-        #[arg(
-            long,
-            env = "INMANTA_GIT_OPS_SLICE_NAME",
-            hide_env_values = true,
-            value_name = "NAME"
-        )]
-        name: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        target: SliceTarget,
         /// The format of the file.
         #[arg(
             long,
@@ -383,22 +391,9 @@ pub enum SliceCommand {
     },
     /// Print a slice's record: its version and merged attributes.
     Inspect {
-        /// The store [prompted on a terminal when missing].
-        #[arg(
-            long,
-            env = "INMANTA_GIT_OPS_SLICE_STORE",
-            hide_env_values = true,
-            value_name = "STORE"
-        )]
-        store: Option<String>,
-        /// The slice name [prompted on a terminal when missing].
-        #[arg(
-            long,
-            env = "INMANTA_GIT_OPS_SLICE_NAME",
-            hide_env_values = true,
-            value_name = "NAME"
-        )]
-        name: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        target: SliceTarget,
     },
 }
 

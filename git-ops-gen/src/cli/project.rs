@@ -12,7 +12,8 @@ use git_ops_runtime::store::{
 };
 
 use super::args::{
-    PlanFormat, ProjectArgs, ProjectCommand, SliceCommand, TableFormat, TextFormat, WriteArgs,
+    PlanFormat, ProjectArgs, ProjectCommand, SliceCommand, SliceTarget, TableFormat, TextFormat,
+    WriteArgs,
 };
 use super::term::{self, LogLevel};
 use super::{Context, Failure, Outcome, Stores, out, render};
@@ -229,21 +230,26 @@ fn required(
     })
 }
 
+/// The store and the name of a `slice create` or `slice inspect`.
+fn slice_target(target: SliceTarget, registry: &Registry) -> Result<(String, String), Failure> {
+    let store = required(
+        target.store,
+        "store",
+        "INMANTA_GIT_OPS_SLICE_STORE",
+        &store_label(registry),
+    )?;
+    let name = required(target.name, "name", "INMANTA_GIT_OPS_SLICE_NAME", "Name")?;
+    Ok((store, name))
+}
+
 fn slice(project: &Project, registry: &Registry, command: SliceCommand) -> Outcome {
     match command {
         SliceCommand::Create {
-            store,
-            name,
+            target,
             extension,
             write,
         } => {
-            let store = required(
-                store,
-                "store",
-                "INMANTA_GIT_OPS_SLICE_STORE",
-                &store_label(registry),
-            )?;
-            let name = required(name, "name", "INMANTA_GIT_OPS_SLICE_NAME", "Name")?;
+            let (store, name) = slice_target(target, registry)?;
             let engine = engine(project, registry, &[], Some(&write));
             let created = engine.create(&store, &name, extension.as_str())?;
             out(&shown_from_cwd(&created.path, &created.shown));
@@ -269,14 +275,8 @@ fn slice(project: &Project, registry: &Registry, command: SliceCommand) -> Outco
             });
             Ok(ExitCode::SUCCESS)
         }
-        SliceCommand::Inspect { store, name } => {
-            let store = required(
-                store,
-                "store",
-                "INMANTA_GIT_OPS_SLICE_STORE",
-                &store_label(registry),
-            )?;
-            let name = required(name, "name", "INMANTA_GIT_OPS_SLICE_NAME", "Name")?;
+        SliceCommand::Inspect { target } => {
+            let (store, name) = slice_target(target, registry)?;
             let engine = engine(project, registry, &[], None);
             engine.check_readable(&store)?;
             let record = engine
