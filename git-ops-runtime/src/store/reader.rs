@@ -24,11 +24,19 @@ const BATCH_PER_THREAD: usize = 64;
 /// where its files are.
 ///
 /// ```no_run
+/// use git_ops_runtime::Slice;
 /// use git_ops_runtime::store::{Depth, Project, Store, ViewKind, WorkingTree};
-/// # fn schema() -> git_ops_runtime::StoreSchema { unimplemented!() }
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Slice)]
+/// #[slice(store = "vlan")]
+/// struct Vlan {
+///     #[slice(key)]
+///     vid: u16,
+/// }
 ///
 /// let project = Project::find(std::path::Path::new(".")).unwrap();
-/// let store = Store::new(&project, schema()).unwrap();
+/// let store = Store::new(&project, Vlan::store_schema()).unwrap();
 /// let listing = store.list_files(&WorkingTree, ViewKind::Active).unwrap();
 /// for slice in store.slices(&WorkingTree, &listing, ViewKind::Active, Depth::Full) {
 ///     let slice = slice.unwrap();
