@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::engine::{Engine, OperationError, StoreOutcome};
-use super::error::{StoreError, StoreErrorKind, StoreErrors};
+use super::error::StoreErrors;
 use super::files::WorkingTree;
 use super::merge::operation;
 use super::outputs::{ActiveView, change_kind, loaded_inputs, sha256, stage_views};
@@ -83,21 +83,10 @@ impl Engine<'_> {
                     path: path.to_string(),
                     error: Box::new(error),
                 })?;
-            let normalised = store.documents().normalise(&edited).map_err(|errors| {
-                StoreErrors::new(
-                    errors
-                        .errors
-                        .into_iter()
-                        .map(|e| StoreError {
-                            file: file.shown.clone().into(),
-                            position: None,
-                            dict_path: Some(e.path),
-                            snippet: None,
-                            kind: StoreErrorKind::Document(e.kind),
-                        })
-                        .collect(),
-                )
-            })?;
+            let normalised = store
+                .documents()
+                .normalise(&edited)
+                .map_err(|errors| StoreErrors::unlocated(&file.shown, errors))?;
             let file_form = store.documents().for_file(&normalised);
             if slice.raw_source() != Some(&file_form) {
                 let text = file.format.write(&file_form);

@@ -12,7 +12,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::dictpath::PathError;
-use crate::document::DocumentErrorKind;
+use crate::document::{DocumentErrorKind, DocumentErrors};
 use crate::format::Position;
 use crate::format::filename::FileNameError;
 use crate::format::read::ReadErrorKind;
@@ -189,6 +189,25 @@ impl StoreErrors {
                 .then_with(|| a.position.cmp(&b.position))
         });
         StoreErrors { errors }
+    }
+
+    /// The problems of a document built in memory for the source file
+    /// `file` (a value set by a processor or `set_attribute`): each names
+    /// its dict path; there is no position in a file to point at.
+    pub(crate) fn unlocated(file: &str, errors: DocumentErrors) -> StoreErrors {
+        StoreErrors::new(
+            errors
+                .errors
+                .into_iter()
+                .map(|e| StoreError {
+                    file: file.into(),
+                    position: None,
+                    dict_path: Some(e.path),
+                    snippet: None,
+                    kind: StoreErrorKind::Document(e.kind),
+                })
+                .collect(),
+        )
     }
 
     /// The messages, one per problem (the [`fmt::Display`] form of each).

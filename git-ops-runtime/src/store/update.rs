@@ -297,21 +297,10 @@ impl Engine<'_> {
             };
             if !filled.is_empty() {
                 // Custom processors may return anything: check it.
-                document = store.documents().normalise(&document).map_err(|errors| {
-                    StoreErrors::new(
-                        errors
-                            .errors
-                            .into_iter()
-                            .map(|e| StoreError {
-                                file: file.shown.clone().into(),
-                                position: None,
-                                dict_path: Some(e.path),
-                                snippet: None,
-                                kind: StoreErrorKind::Document(e.kind),
-                            })
-                            .collect(),
-                    )
-                })?;
+                document = store
+                    .documents()
+                    .normalise(&document)
+                    .map_err(|errors| StoreErrors::unlocated(&file.shown, errors))?;
             }
             let file_form = store.documents().for_file(&document);
             if slice.raw_source() != Some(&file_form) {
