@@ -93,6 +93,10 @@ pub(crate) fn loaded_inputs(slice: &LoadedSlice<'_>, with_source: bool) -> Vec<V
 pub(crate) enum ActiveView {
     /// The same record (the slice is synced, or the operation syncs it).
     SameAsSource,
+    /// The same record, and the operation writes the slice's new version:
+    /// both view files list it among their inputs, so neither can be fresh
+    /// (their freshness is not checked).
+    NewVersion,
     /// Computed from the active files (the source has unsynced changes).
     Own,
 }
@@ -136,7 +140,12 @@ pub(crate) fn stage_views(
         name,
         source_inputs,
     );
-    let (fresh, stat) = is_fresh(store, &source_path, &head, source_inputs)?;
+    let may_be_fresh = active != ActiveView::NewVersion;
+    let (fresh, stat) = if may_be_fresh {
+        is_fresh(store, &source_path, &head, source_inputs)?
+    } else {
+        (false, None)
+    };
     if fresh {
         out.push((source_path, Known::Read(stat)));
     } else {
@@ -160,14 +169,18 @@ pub(crate) fn stage_views(
         name,
         active_inputs,
     );
-    let (fresh, stat) = is_fresh(store, &active_path, &head, active_inputs)?;
+    let (fresh, stat) = if may_be_fresh {
+        is_fresh(store, &active_path, &head, active_inputs)?
+    } else {
+        (false, None)
+    };
     if fresh {
         out.push((active_path, Known::Read(stat)));
         return Ok(out);
     }
     let body = match (active, source_body) {
-        (ActiveView::SameAsSource, Some(body)) => body,
-        (ActiveView::SameAsSource, None) => ViewBody::new(slice.view()?),
+        (ActiveView::SameAsSource | ActiveView::NewVersion, Some(body)) => body,
+        (ActiveView::SameAsSource | ActiveView::NewVersion, None) => ViewBody::new(slice.view()?),
         (ActiveView::Own, _) => ViewBody::new(slice.active_variant()?.view()?),
     };
     let file = head.file(store, ViewKind::Active, name, &body);

@@ -229,7 +229,9 @@ fn settle_slice(
         active_inputs.push(new);
         written = Some(path);
     }
-    let active = if mode == Settle::Sync || change.is_none() {
+    let active = if written.is_some() {
+        ActiveView::NewVersion
+    } else if mode == Settle::Sync || change.is_none() {
         ActiveView::SameAsSource
     } else {
         ActiveView::Own
