@@ -720,8 +720,17 @@ fn floor(op: &str, root: &Path) -> Measure {
             let three: Vec<&Value> = docs.iter().cycle().take(3).collect();
             serde_json::to_vec_pretty(&three).expect("JSON")
         };
+        // Both view files of the slice.
+        let write_views = |view: &[u8], measure: &mut Measure| {
+            write(&source_views.join(format!("{name}.json")), view, measure);
+            write(&active_views.join(format!("{name}.json")), view, measure);
+        };
         match op {
-            "update" | "sync" => {
+            "update" | "sync" | "incremental" => {
+                // The incremental sync reads and writes the changed slices only.
+                if op == "incremental" && index % CHANGED_EVERY != 0 {
+                    continue;
+                }
                 let docs: Vec<Value> = files.iter().map(|f| read(f, &mut measure)).collect();
                 let text = serde_json::to_vec_pretty(&docs[0]).expect("JSON");
                 if op == "update" {
@@ -732,39 +741,7 @@ fn floor(op: &str, root: &Path) -> Measure {
                         .join(format!("{name}@v{}.json", versions.len() + 1));
                     write(&next, &text, &mut measure);
                 }
-                let view = view_bytes(&docs);
-                write(
-                    &source_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
-                write(
-                    &active_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
-            }
-            "incremental" => {
-                if index % CHANGED_EVERY != 0 {
-                    continue;
-                }
-                let docs: Vec<Value> = files.iter().map(|f| read(f, &mut measure)).collect();
-                let text = serde_json::to_vec_pretty(&docs[0]).expect("JSON");
-                let next = root
-                    .join(ACTIVE)
-                    .join(format!("{name}@v{}.json", versions.len() + 1));
-                write(&next, &text, &mut measure);
-                let view = view_bytes(&docs);
-                write(
-                    &source_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
-                write(
-                    &active_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
+                write_views(&view_bytes(&docs), &mut measure);
             }
             "export" => {
                 for version in versions {
@@ -778,17 +755,7 @@ fn floor(op: &str, root: &Path) -> Measure {
                     measure.removed += 1;
                 }
                 let docs = vec![read(source, &mut measure), read(latest, &mut measure)];
-                let view = view_bytes(&docs);
-                write(
-                    &source_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
-                write(
-                    &active_views.join(format!("{name}.json")),
-                    &view,
-                    &mut measure,
-                );
+                write_views(&view_bytes(&docs), &mut measure);
             }
             other => panic!("no floor for {other}"),
         }
