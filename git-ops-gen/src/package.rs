@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! setup.cfg            name (inmanta-module-<name>), version, license, install_requires
+//! setup.py             build hook: a plain `pip install` lays the package out as `inmanta module build` does
 //! pyproject.toml       the build backend: setuptools (>= 64, with wheel)
 //! MANIFEST.in          setup.cfg, the manifest, the model, files/, templates/ in the wheel
 //! README.md
@@ -126,6 +127,7 @@ pub fn render_python_package(spec: &PackageSpec) -> Result<Vec<GeneratedFile>, G
     };
     let mut files = vec![
         file("setup.cfg", template::SETUP_CFG),
+        file("setup.py", template::SETUP_PY),
         file("pyproject.toml", template::PYPROJECT),
         file("MANIFEST.in", template::MANIFEST_IN),
         file("README.md", template::MODULE_README),

@@ -27,6 +27,9 @@ macro_rules! template {
 pub const PLUGIN: Template = template!("module/plugin.py");
 /// `setup.cfg` of a module.
 pub const SETUP_CFG: Template = template!("module/setup.cfg");
+/// `setup.py` of a module: the build hook that gives a plain `pip install`
+/// the layout `inmanta module build` makes.
+pub const SETUP_PY: Template = template!("module/setup.py");
 /// `pyproject.toml` of a module.
 pub const PYPROJECT: Template = template!("module/pyproject.toml");
 /// `MANIFEST.in` of a module.

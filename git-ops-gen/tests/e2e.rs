@@ -368,6 +368,45 @@ fn inmanta_module_build_packages_a_generated_module() {
     assert!(Path::new(&module.dir).join("pyproject.toml").is_file());
 }
 
+/// A module installed with a plain `pip install <folder>` (no `inmanta
+/// module build`, not editable) loads and compiles: its `setup.py` lays the
+/// package out as inmanta expects an installed module (setup.cfg and the
+/// model inside the package; inmanta-core 20 refuses it otherwise).
+#[test]
+fn a_plain_pip_install_of_a_generated_module_compiles() {
+    let e2e = E2e::built(
+        "e2e_plain",
+        vec![simple::SimpleSlice::store_schema()],
+        "simple",
+    );
+    e2e.write("files/simple/only.yaml", "name: only\nvlan: 12\n");
+    e2e.sync();
+    let report = e2e.compiled(None);
+    e2e.assert_matches_views(&report, ViewKind::Active, &[]);
+    assert_eq!(report.objects.len(), 1);
+    assert_eq!(report.root("only").get("vlan"), &json!(12));
+    let installed = Command::new(e2e.venv.bin("python"))
+        .args([
+            "-c",
+            "import pathlib, inmanta_plugins.e2e_plain as m; p = pathlib.Path(m.__file__).parent; print(sorted(x.name for x in p.iterdir()))",
+        ])
+        .output()
+        .unwrap();
+    let installed = String::from_utf8_lossy(&installed.stdout);
+    for entry in [
+        "'files'",
+        "'model'",
+        "'setup.cfg'",
+        "'templates'",
+        "'git_ops_manifest.json'",
+    ] {
+        assert!(
+            installed.contains(entry),
+            "{entry} not installed: {installed}"
+        );
+    }
+}
+
 /// Every shape of schema the generator handles, two modules in one project:
 /// unions (one relation, several relations), helper entities across modules,
 /// a keyless root and object, a slice root type embedded in another store's

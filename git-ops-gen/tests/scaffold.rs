@@ -82,6 +82,7 @@ fn packaging_files() {
             "files/.gitkeep",
             "pyproject.toml",
             "setup.cfg",
+            "setup.py",
             "templates/.gitkeep",
             "tests/README.md",
         ]
@@ -92,6 +93,7 @@ fn packaging_files() {
         "README.md",
         "pyproject.toml",
         "setup.cfg",
+        "setup.py",
         "tests/README.md",
     ] {
         snapshot("package", &files, path);
@@ -126,13 +128,13 @@ fn packaging_refuses_what_setup_cfg_cannot_hold() {
 fn packaging_is_written_once() {
     let dir = tempfile::tempdir().unwrap();
     let first = write_python_package(dir.path(), &package_spec()).unwrap();
-    assert_eq!(first.created.len(), 8);
+    assert_eq!(first.created.len(), 9);
     assert!(first.kept.is_empty());
     fs::write(dir.path().join("setup.cfg"), "mine").unwrap();
     fs::remove_file(dir.path().join("README.md")).unwrap();
     let second = write_python_package(dir.path(), &package_spec()).unwrap();
     assert_eq!(second.created, [PathBuf::from("README.md")]);
-    assert_eq!(second.kept.len(), 7);
+    assert_eq!(second.kept.len(), 8);
     assert_eq!(
         fs::read_to_string(dir.path().join("setup.cfg")).unwrap(),
         "mine"

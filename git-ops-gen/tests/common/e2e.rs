@@ -178,6 +178,17 @@ impl E2e {
     /// [`E2e::new`] with several modules in one project (in the folder of
     /// the first module).
     pub fn with_modules(definitions: &[ModuleDef<'_>]) -> E2e {
+        E2e::with_modules_installed(definitions, false)
+    }
+
+    /// [`E2e::new`] with the module installed as a user without `inmanta
+    /// module build` would: `pip install <module folder>`, built, not
+    /// editable.
+    pub fn built(name: &str, stores: Vec<StoreSchema>, from: &str) -> E2e {
+        E2e::with_modules_installed(&[(name, stores, from, false)], true)
+    }
+
+    fn with_modules_installed(definitions: &[ModuleDef<'_>], built: bool) -> E2e {
         let venv = Venv::get();
         let mut modules = Vec::new();
         for (name, stores, from, explicit) in definitions {
@@ -203,7 +214,13 @@ impl E2e {
             };
             modules.push((module, spec));
         }
-        venv.install(&modules.iter().map(|(m, _)| m).collect::<Vec<_>>());
+        if built {
+            for (module, _) in &modules {
+                venv.install_built(module);
+            }
+        } else {
+            venv.install(&modules.iter().map(|(m, _)| m).collect::<Vec<_>>());
+        }
         let project = modules[0].0.project();
         let report = scaffold_project(&ProjectSpec {
             name: "e2e".to_owned(),

@@ -89,6 +89,48 @@ impl Venv {
         );
     }
 
+    /// Installs one module as a user without `inmanta module build` would:
+    /// `pip install <module folder>` (built, not editable).
+    pub fn install_built(&self, module: &Module) {
+        let lock = self.lock();
+        lock.lock().expect("exclusive lock");
+        let output = Command::new(self.bin("pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--force-reinstall",
+                "--disable-pip-version-check",
+            ])
+            .arg(&module.dir)
+            .output()
+            .expect("pip runs");
+        assert!(
+            output.status.success(),
+            "pip install failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// The version of inmanta-core in the venv (`14.0.0`).
+    pub fn core_version(&self) -> String {
+        let output = Command::new(self.bin("python"))
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('inmanta-core'))",
+            ])
+            .output()
+            .expect("python runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
     /// Compiles `main` in a fresh project folder `dir`.
     pub fn compile(&self, dir: &Path, main: &str) -> Compiled {
         let _ = fs::remove_dir_all(dir);
