@@ -52,7 +52,7 @@ impl Engine<'_> {
                 for slice in listing.slices() {
                     let older = slice.active.len().saturating_sub(1);
                     for file in &slice.active[..older] {
-                        txn.stage_remove(&file.path, FileKind::Active);
+                        txn.stage_remove(&file.path, FileKind::Active)?;
                     }
                 }
                 if prepared.migrations.check(registered, false).is_err() {
