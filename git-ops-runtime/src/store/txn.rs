@@ -339,6 +339,8 @@ struct State {
     folders: BTreeSet<PathBuf>,
     /// The longest file name of each folder's file system, as asked.
     name_max: BTreeMap<PathBuf, usize>,
+    /// Folders to create at the commit, even without a file in them.
+    ensured: BTreeSet<PathBuf>,
     /// Committed or crashed: dropping must not clean up.
     finished: bool,
 }
@@ -579,6 +581,30 @@ impl Transaction {
         max
     }
 
+    /// Makes sure `folder` exists once the transaction commits (it is
+    /// created then, before the commit point; a dry run creates nothing).
+    pub(crate) fn ensure_folder(&self, folder: &Path) -> Result<(), TxnError> {
+        match fs::metadata(folder) {
+            Ok(metadata) if metadata.is_dir() => return Ok(()),
+            Ok(metadata) => {
+                return Err(TxnError::Target {
+                    action: "create the folder",
+                    path: self.shown(folder),
+                    problem: TargetProblem::InTheWay(in_the_way(&metadata).unwrap_or("a file")),
+                });
+            }
+            Err(_) => {}
+        }
+        let max = self.name_max(folder.parent().unwrap_or(Path::new(".")));
+        check_lengths(folder, max).map_err(|problem| TxnError::Target {
+            action: "create the folder",
+            path: self.shown(folder),
+            problem,
+        })?;
+        self.state().ensured.insert(folder.to_path_buf());
+        Ok(())
+    }
+
     /// Stages the deletion of `target` (a missing file is fine).
     pub(crate) fn stage_remove(&self, target: &Path, kind: FileKind) -> Result<(), TxnError> {
         self.check_target(target, "remove")?;
@@ -665,9 +691,16 @@ impl Transaction {
     /// Lands every staged change (see the module documentation) and
     /// returns them, sorted by path.
     pub(crate) fn commit(self) -> Result<Vec<FileChange>, TxnError> {
-        // Before the commit point: a folder in the way of a view file stops
-        // the operation with nothing changed.
+        // Before the commit point: a folder in the way of a view file, or a
+        // folder that cannot be created, stops the operation with nothing
+        // changed (but the folders created).
         self.check_views()?;
+        let ensured = std::mem::take(&mut self.state().ensured);
+        for folder in ensured {
+            if !folder.is_dir() {
+                fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
+            }
+        }
         let (steps, changes, folders) = {
             let state = self.state();
             // By rank, then by path (the map's order; the sort is stable).

@@ -3,8 +3,9 @@
 //!
 //! For every selected store:
 //!
-//! 1. a new active folder gets its migration state file; pending migrations
-//!    are applied to every file ([`super::migrate`]);
+//! 1. a missing source folder is created; a new active folder gets its
+//!    migration state file; pending migrations are applied to every file
+//!    ([`super::migrate`]);
 //! 2. the slices are read through what step 1 staged, a batch at a time in
 //!    parallel, and processed one by one in name order: processors fill
 //!    their fields ([`super::processors`]), then a source file whose
@@ -95,6 +96,9 @@ impl Engine<'_> {
         } = prepared;
         migrations.check(registered, true)?;
         let mut report = StoreReport::new(store.name());
+        // The source folder, where the user adds slices (as the Python
+        // module's update does for every store).
+        txn.ensure_folder(store.source_folder())?;
         migrate::stage_fresh_state(txn, migrations)?;
         migrate::apply(txn, &WorkingTree, store, registered, migrations)?;
         report.migrations = migrations.pending.clone();
