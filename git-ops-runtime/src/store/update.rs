@@ -5,6 +5,7 @@
 //!
 //! 1. a missing source folder is created; a new active folder gets its
 //!    migration state file; pending migrations are applied to every file
+//!    and the files they change are written normalised
 //!    ([`super::migrate`]);
 //! 2. the slices are read through what step 1 staged, a batch at a time in
 //!    parallel, and processed one by one in name order: processors fill
