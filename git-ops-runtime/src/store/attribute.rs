@@ -47,6 +47,7 @@ impl Engine<'_> {
         self.run(Operation::SetAttribute, |txn| {
             let prepared = self.prepare(registered)?;
             prepared.migrations.check(registered, false)?;
+            super::migrate::stage_fresh_state(txn, &prepared.migrations)?;
             let store = &prepared.store;
             let no_source = || OperationError::NoSource {
                 store: store.name().to_owned(),

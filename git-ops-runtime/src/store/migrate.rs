@@ -26,6 +26,9 @@
 //!   the results, normalised (in schema order, defaults filled), and the
 //!   new state file in the operation's transaction: the whole update,
 //!   migrations included, lands at once or not at all.
+//! - A new active folder gets its state file from every writing operation
+//!   but `create`: update, sync, prune, set. Read-only commands and dry
+//!   runs write nothing.
 
 use std::collections::BTreeSet;
 use std::io;
