@@ -55,7 +55,7 @@ impl ProblemKind {
     /// The command that fixes it.
     pub fn fix(self) -> &'static str {
         match self {
-            ProblemKind::Interrupted => "git-ops project update",
+            ProblemKind::Interrupted => "git-ops project recover",
             ProblemKind::Registry => "fix the module's registration",
             ProblemKind::Migration => {
                 "git-ops project update (with the module's own binary, for migrations in Rust)"

@@ -238,7 +238,7 @@ pub fn plan_module(spec: &ModuleSpec) -> Result<Vec<GeneratedFile>, GenerateErro
         },
     )
     .map_err(problem)?;
-    let plugin = plugin::render_plugin(&spec.name, &stores, &modules);
+    let plugin = plugin::render_plugin(&spec.name, &stores, &spec.migrations, &modules);
 
     let frame = layout::frame(&spec.name, spec.header.as_deref());
     let mut files = Vec::new();

@@ -6,6 +6,9 @@
 //! - `STORES`: every store and the fingerprint of its schema
 //!   ([`git_ops_runtime::store::view::schema_fingerprint`]), which the view
 //!   files of the store must carry;
+//! - `MIGRATIONS`: the migrations of each store that has some, in name
+//!   order (the order they apply), so that a compile with pending
+//!   migrations names them and the command that applies them;
 //! - `ENTITIES`: every entity of the generated model, helper entities
 //!   included, with its attributes (own and inherited, relations excluded),
 //!   for the `attributes()` plugin.
@@ -69,8 +72,14 @@ fn collect_attributes(
 }
 
 /// The text of `inmanta_plugins/<module>/__init__.py` for the stores of a
-/// module and its lowered DSL modules.
-pub fn render_plugin(module: &str, stores: &[StoreSchema], modules: &[DslModule]) -> String {
+/// module, their migrations (store name → names) and its lowered DSL
+/// modules.
+pub fn render_plugin(
+    module: &str,
+    stores: &[StoreSchema],
+    migrations: &BTreeMap<String, Vec<String>>,
+    modules: &[DslModule],
+) -> String {
     let stores: BTreeMap<&str, String> = stores
         .iter()
         .map(|store| (store.store.as_str(), schema_fingerprint(store)))
@@ -78,6 +87,15 @@ pub fn render_plugin(module: &str, stores: &[StoreSchema], modules: &[DslModule]
     let store_lines: Vec<String> = stores
         .iter()
         .map(|(name, fingerprint)| format!("{}: {}", py_str(name), py_str(fingerprint)))
+        .collect();
+    let migration_lines: Vec<String> = migrations
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(store, names)| {
+            let mut names = names.clone();
+            names.sort();
+            format!("{}: {}", py_str(store), py_tuple(&names))
+        })
         .collect();
     let entity_lines: Vec<String> = attribute_table(modules)
         .iter()
@@ -88,6 +106,7 @@ pub fn render_plugin(module: &str, stores: &[StoreSchema], modules: &[DslModule]
         &[
             ("module", module),
             ("stores", &py_dict(&store_lines)),
+            ("migrations", &py_dict(&migration_lines)),
             ("entities", &py_dict(&entity_lines)),
         ],
     );

@@ -57,8 +57,8 @@ pub enum UpdateOutlook {
 pub struct Status {
     /// The project root.
     pub project: String,
-    /// Whether an interrupted operation left its journal (the next writing
-    /// command finishes it).
+    /// Whether an interrupted operation left its journal (`git-ops project
+    /// recover`, or the next writing command, finishes it).
     pub interrupted: bool,
     /// The stores, in registration order.
     pub stores: Vec<StoreStatus>,
@@ -104,7 +104,7 @@ pub fn status(
     }
     out.update = if out.interrupted {
         UpdateOutlook::Blocked(
-            "an interrupted git-ops operation left its journal; the next writing command finishes it"
+            "an interrupted git-ops operation left its journal; `git-ops project recover` (or the next writing command) finishes it"
                 .to_owned(),
         )
     } else {

@@ -41,9 +41,9 @@ fn stores() -> Vec<StoreSchema> {
     stores
 }
 
-/// The generated plugin of module `plugtest`, written into `dir`.
-fn plugin_file(dir: &Path) -> PathBuf {
-    let files = plan(&spec(MODULE, stores(), true));
+/// The generated plugin of module `plugtest` (`spec`), written into `dir`.
+fn plugin_file(dir: &Path, spec: &git_ops_gen::ModuleSpec) -> PathBuf {
+    let files = plan(spec);
     let path = dir.join("inmanta_plugins").join(MODULE).join("__init__.py");
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, file(&files, "inmanta_plugins/plugtest/__init__.py")).unwrap();
@@ -52,8 +52,13 @@ fn plugin_file(dir: &Path) -> PathBuf {
 
 /// Runs the steps with the plugin in `dir`; one outcome per step.
 fn run(dir: &Path, steps: &[Value]) -> Vec<Value> {
+    run_with(dir, &spec(MODULE, stores(), true), steps)
+}
+
+/// [`run`] with the plugin of module `spec`.
+fn run_with(dir: &Path, spec: &git_ops_gen::ModuleSpec, steps: &[Value]) -> Vec<Value> {
     let venv = Venv::get();
-    let plugin = plugin_file(dir);
+    let plugin = plugin_file(dir, spec);
     let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plugin_driver.py");
     let mut child = Command::new(venv.bin("python"))
         .arg(driver)
@@ -499,6 +504,59 @@ fn out_of_date_views_are_refused_naming_the_slice_and_the_command() {
         "{}",
         outcomes[cases.len()]
     );
+}
+
+/// Issue 9 case 17: with a migration of the module not yet applied to the
+/// project, a compile names it and the command that applies it (update,
+/// then sync) instead of sending the user to `sync`, which would refuse.
+#[test]
+fn pending_migrations_are_named_with_the_command_that_applies_them() {
+    let dir = scratch("plugin-migrations");
+    let slices = history(&dir.join("project"));
+    let mut module = spec(MODULE, stores(), true);
+    module.migrations.insert(
+        "fs".into(),
+        vec!["2024-06-01-b".into(), "2024-01-01-a".into()],
+    );
+    let root = &slices.project;
+    let state = "git_ops/active/fs/.migrations.json";
+    let export = call(root, "unroll_slices", json!(["fs"]));
+    let update = mode(call(root, "unroll_slices", json!(["fs"])), "update");
+    let simple = call(root, "unroll_slices", json!(["simple"]));
+    let write = |content: &str| json!({"write": root.join(state).display().to_string(), "content": content});
+    let steps = [
+        export.clone(),
+        update.clone(),
+        simple,
+        write(r#"{"applied": ["2024-01-01-a"]}"#),
+        export.clone(),
+        write(r#"{"applied": ["2024-01-01-a", "2024-06-01-b"]}"#),
+        export.clone(),
+        update,
+        write("[]"),
+        export,
+    ];
+    let outcomes = run_with(&dir, &module, &steps);
+    let both = "store `fs` has pending migrations (`2024-01-01-a`, `2024-06-01-b`): run `git-ops project update` with the git-ops of module plugtest (the migrations are its code) to apply them, then `git-ops project sync`";
+    for outcome in &outcomes[..2] {
+        assert_eq!(outcome["err"], both, "{outcome}");
+    }
+    // A store without migrations is not concerned.
+    assert_eq!(outcomes[2]["ok"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        outcomes[4]["err"],
+        "store `fs` has pending migrations (`2024-06-01-b`): run `git-ops project update` with the git-ops of module plugtest (the migrations are its code) to apply them, then `git-ops project sync`"
+    );
+    // Applied: the views are read (the schema did not change).
+    assert_eq!(outcomes[6]["ok"], records(&slices, "fs", ViewKind::Active));
+    assert_eq!(outcomes[7]["ok"], records(&slices, "fs", ViewKind::Source));
+    assert_err(
+        &outcomes[9],
+        &["git_ops/active/fs/.migrations.json is not a migration state file"],
+    );
+    // The plugin of a module without migrations reads the same project.
+    let outcomes = run(&dir, &[call(root, "unroll_slices", json!(["fs"]))]);
+    assert_eq!(outcomes[0]["ok"], records(&slices, "fs", ViewKind::Active));
 }
 
 /// A compile reads the views of a store once: a change after the first call

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use git_ops_runtime::format::atomic::{
-    AtomicWriteError, Durability, WriteStep, is_temporary_file, write_atomic,
+    AtomicWriteError, Durability, WriteStep, is_temporary_file, temporary_prefix, write_atomic,
 };
 
 fn entries(dir: &Path) -> Vec<String> {
@@ -48,6 +48,22 @@ fn format_atomic_writes_names_at_the_length_limit() {
     let path = dir.path().join(format!("{}@v1.json", "n".repeat(241)));
     write_atomic(&path, b"{}", Durability::None).unwrap();
     assert_eq!(fs::read(&path).unwrap(), b"{}");
+    // 248 bytes of 4-byte characters: 64 characters of it would be 256
+    // bytes; the temporary name keeps at most 64 bytes.
+    let path = dir.path().join(format!("{}.json", "\u{1d51e}".repeat(62)));
+    write_atomic(&path, b"{}", Durability::None).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"{}");
+}
+
+#[test]
+fn format_atomic_temporary_prefixes_are_cut_at_64_bytes_on_a_character() {
+    assert_eq!(temporary_prefix("a@v1.json"), "a@v1.json");
+    assert_eq!(temporary_prefix(&"n".repeat(100)), "n".repeat(64));
+    // 3 bytes each: 21 characters (63 bytes), not half of the 22nd.
+    assert_eq!(
+        temporary_prefix(&"\u{20ac}".repeat(30)),
+        "\u{20ac}".repeat(21)
+    );
 }
 
 #[test]

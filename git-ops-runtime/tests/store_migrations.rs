@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use git_ops_runtime::store::{OperationError, Registry, UpdateOptions};
+use git_ops_runtime::store::{FileKind, OperationError, Registry, UpdateOptions};
 use git_ops_runtime::testing::TestProject;
 use git_ops_runtime::{Slice, StoreSchema};
 use serde::{Deserialize, Serialize};
@@ -288,4 +288,188 @@ fn a_typed_store_ignores_recorded_migrations_it_no_longer_has() {
         p.read("git_ops/active/mig/.migrations.json"),
         "{\n  \"applied\": [\n    \"001_new_slice_format\",\n    \"002_next\"\n  ]\n}"
     );
+}
+
+/// The shape after [`New`]: a required `tier`, which migration
+/// `002_add_tier` fills.
+#[derive(Serialize, Deserialize, Slice)]
+#[slice(store = "mig")]
+struct Newer {
+    /// Key.
+    #[slice(key)]
+    name: String,
+    /// Was `value`.
+    label: Option<String>,
+    /// With a default.
+    #[serde(default)]
+    size: i64,
+    /// New and required: the migration fills it.
+    tier: String,
+}
+
+/// Adds `tier` at the front of the mapping (a migration may build its
+/// result in any key order).
+fn add_tier(doc: Value) -> Result<Value, String> {
+    let mut out = serde_json::Map::new();
+    out.insert("tier".into(), json!("gold"));
+    out.extend(doc.as_object().ok_or("not a mapping")?.clone());
+    Ok(Value::Object(out))
+}
+
+/// Stage 1: store `New` with migration 001; stage 2: `Newer` with 001 and
+/// 002.
+fn stage(two: bool) -> Registry {
+    let mut registry = Registry::new();
+    if two {
+        let _ = registry
+            .store::<Newer>()
+            .migration("001_new_slice_format", rename)
+            .migration("002_add_tier", add_tier);
+    } else {
+        let _ = registry
+            .store::<New>()
+            .migration("001_new_slice_format", rename);
+    }
+    registry
+}
+
+#[test]
+fn migrated_sources_are_written_normalised() {
+    // Issue 9 case 15: the migration's result equals the normalised
+    // document as a value, with `tier` first; it is written in schema
+    // order, like every file an update writes.
+    let p = TestProject::new(stage(false));
+    p.write("files/mig/s1.yaml", "name: s1\nlabel: hello\n");
+    p.update();
+    p.sync();
+    assert_eq!(
+        p.read("files/mig/s1.yaml"),
+        "name: s1\nlabel: hello\nsize: 0\n"
+    );
+    let p = p.with_registry(stage(true));
+    let report = p.update();
+    let store = report.store("mig").unwrap();
+    assert_eq!(store.migrations, ["002_add_tier"]);
+    assert_eq!(
+        store
+            .files_of(FileKind::Source)
+            .map(|f| f.path.as_str())
+            .collect::<Vec<_>>(),
+        ["files/mig/s1.yaml"]
+    );
+    assert_eq!(
+        p.read("files/mig/s1.yaml"),
+        "name: s1\nlabel: hello\nsize: 0\ntier: gold\n"
+    );
+    assert_eq!(
+        p.read("git_ops/active/mig/s1@v1.json"),
+        "{\n  \"name\": \"s1\",\n  \"label\": \"hello\",\n  \"size\": 0,\n  \"tier\": \"gold\"\n}"
+    );
+    // Nothing left for an update, a check (its dry run) or a sync.
+    assert!(p.update().is_noop());
+    assert!(p.sync().is_noop());
+    // JSON sources too.
+    let p = TestProject::new(stage(false));
+    p.write("files/mig/s2.json", r#"{"name": "s2"}"#);
+    p.update();
+    let p = p.with_registry(stage(true));
+    p.update();
+    assert_eq!(
+        p.read("files/mig/s2.json"),
+        "{\n  \"name\": \"s2\",\n  \"label\": null,\n  \"size\": 0,\n  \"tier\": \"gold\"\n}"
+    );
+    assert!(p.update().is_noop());
+}
+
+#[test]
+fn prune_records_the_migrations_of_its_time_so_a_later_one_still_runs() {
+    // Issue 9 case 16: prune on a project without active folder creates it
+    // with its state file (as the original does whenever the active files
+    // are first needed), so migration 002, registered later, is pending
+    // for the file added in between.
+    let p = TestProject::new(stage(false));
+    let report = p.prune();
+    assert_eq!(
+        report
+            .store("mig")
+            .unwrap()
+            .files_of(FileKind::MigrationState)
+            .count(),
+        1
+    );
+    assert_eq!(
+        p.read("git_ops/active/mig/.migrations.json"),
+        "{\n  \"applied\": [\n    \"001_new_slice_format\"\n  ]\n}"
+    );
+    p.write("files/mig/s1.yaml", "name: s1\nlabel: hello\n");
+    let p = p.with_registry(stage(true));
+    assert_eq!(
+        p.engine().pending_migrations("mig").unwrap(),
+        ["002_add_tier"]
+    );
+    let report = p.update();
+    assert_eq!(report.store("mig").unwrap().migrations, ["002_add_tier"]);
+    assert_eq!(
+        p.read("files/mig/s1.yaml"),
+        "name: s1\nlabel: hello\nsize: 0\ntier: gold\n"
+    );
+    p.sync();
+    assert_eq!(p.slice_in("mig", "s1").versions(), [1]);
+}
+
+#[test]
+fn writing_operations_but_create_give_a_new_active_folder_its_state_dry_runs_nothing() {
+    let state = "git_ops/active/mig/.migrations.json";
+    let applied = "{\n  \"applied\": [\n    \"001_new_slice_format\"\n  ]\n}";
+    // A dry run of prune (as check and status make of update) plans the
+    // state file (and the view indexes) and writes nothing.
+    let mut p = TestProject::new(stage(false));
+    p.set_options(git_ops_runtime::store::Options {
+        dry_run: true,
+        ..git_ops_runtime::store::Options::default()
+    });
+    let before = p.snapshot();
+    let report = p.engine().prune().unwrap();
+    assert_eq!(
+        report.files().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+        [
+            state,
+            "git_ops/views/mig/active.json",
+            "git_ops/views/mig/source.json"
+        ]
+    );
+    assert_eq!(p.snapshot(), before);
+    // Create does not need the active files (as the original's
+    // slice-create compile).
+    let p = TestProject::new(stage(false));
+    p.engine().create("mig", "s1", "yaml").unwrap();
+    assert!(!p.root().join("git_ops/active/mig").exists());
+    // Setting a value does.
+    p.write("files/mig/s1.yaml", "name: s1\nlabel: null\nsize: 0\n");
+    p.engine()
+        .set_attribute("mig", "s1", &"label".parse().unwrap(), json!("x"))
+        .unwrap();
+    assert_eq!(p.read(state), applied);
+    // Sync and update do.
+    for op in ["sync", "update"] {
+        let p = TestProject::new(stage(false));
+        match op {
+            "sync" => p.sync(),
+            _ => p.update(),
+        };
+        assert_eq!(p.read(state), applied, "{op}");
+    }
+    // Reading commands write nothing.
+    let p = TestProject::new(stage(false));
+    let before = p.snapshot();
+    p.engine().check_readable("mig").unwrap();
+    assert!(p.engine().pending_migrations("mig").unwrap().is_empty());
+    let store = p.engine().store("mig").unwrap();
+    store
+        .list(
+            &git_ops_runtime::store::WorkingTree,
+            git_ops_runtime::store::ViewKind::Active,
+        )
+        .unwrap();
+    assert_eq!(p.snapshot(), before);
 }

@@ -35,6 +35,11 @@ MODULE = "{{module}}"
 # of a store must have been written for that schema.
 STORES: dict[str, str] = {{stores}}
 
+# The migrations of each store that has some, in the order they apply: those an
+# active folder does not record as applied are pending, and its files have an
+# older shape than the views these plugins expect.
+MIGRATIONS: dict[str, tuple[str, ...]] = {{migrations}}
+
 # The attributes of every entity of the module, helper entities included: own
 # and inherited, relations excluded. attributes() returns these.
 ENTITIES: dict[str, tuple[str, ...]] = {{entities}}
@@ -67,6 +72,9 @@ COMMANDS = {"active": "git-ops project sync", "source": "git-ops project update"
 # The folder of the view files and of the active stores, in the project.
 VIEWS_FOLDER = "git_ops/views"
 ACTIVE_FOLDER = "git_ops/active"
+
+# The migration state file of an active folder.
+STATE_FILE = ".migrations.json"
 
 # A slice file name: the slice name, an optional version, the extension.
 FILE_NAME = re.compile(r"(?P<name>[^@]+)(@v(?P<version>[0-9]+))?\.(?P<ext>[a-z]+)")
@@ -275,6 +283,13 @@ def _slice_view(context: Context, store: str, name: str) -> Optional[dict[str, A
 
 def _load(root: str, store: str, kind: str, check: str) -> _Views:
     """Reads the views of a store and checks them against the slice files (docs/views.md)."""
+    pending = _pending_migrations(root, store)
+    if pending:
+        raise PluginException(
+            f"store `{store}` has pending migrations ({_listing(pending)}): run"
+            f" `git-ops project update` with the git-ops of module {MODULE} (the migrations"
+            " are its code) to apply them, then `git-ops project sync`"
+        )
     command = COMMANDS[kind]
     index_path = os.path.join(root, VIEWS_FOLDER, store, f"{kind}.json")
     index = _read_json(index_path)
@@ -331,6 +346,26 @@ def _load(root: str, store: str, kind: str, check: str) -> _Views:
             " them:\n" + "\n".join(f"  - {line}" for line in shown)
         )
     return _Views(records, views)
+
+
+def _pending_migrations(root: str, store: str) -> list[str]:
+    """The migrations of a store that its active folder does not record as applied."""
+    known = MIGRATIONS.get(store, ())
+    folder = os.path.join(root, ACTIVE_FOLDER, store)
+    if not known or not os.path.isdir(folder):
+        # A new active folder will record every migration as applied.
+        return []
+    path = os.path.join(folder, STATE_FILE)
+    state = _read_json(path)
+    if state is None:
+        return list(known)  # an active folder without state file has applied nothing
+    applied = state.get("applied") if isinstance(state, dict) else None
+    if not isinstance(applied, list):
+        raise PluginException(
+            f"{_shown(root, path)} is not a migration state file (a mapping with a list"
+            " `applied`)"
+        )
+    return [name for name in known if name not in applied]
 
 
 def _slice_files(

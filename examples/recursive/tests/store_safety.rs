@@ -274,3 +274,480 @@ fn two_operations_never_interleave() {
     drop(lock);
     p.update();
 }
+
+/// A slice source of the recursive store.
+fn slice_source(name: &str) -> String {
+    format!("name: {name}\nembedded_required:\n  name: r\n")
+}
+
+/// Issue 9 case 4: every file an operation creates is checked while it is
+/// staged, before the journal: a name longer than the file system takes
+/// (`name@vN.json` of a 248-character slice, a created slice of 252), or a
+/// folder where a file goes, is refused naming the source file and the
+/// slice, and nothing changes.
+#[test]
+fn files_that_cannot_be_written_are_refused_before_the_journal() {
+    let long = "a".repeat(248);
+    // Update refuses the slice whose next version cannot be written.
+    let p = changed(false);
+    p.write(
+        &format!("files/recursive/{long}.yaml"),
+        &slice_source(&long),
+    );
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "files/recursive/{long}.yaml: slice `{long}`: git-ops cannot write git_ops/active/recursive/{long}@v1.json: its name is 256 bytes long, and the file system allows at most 255: give the slice a shorter name"
+        )
+    );
+    assert_eq!(p.snapshot(), before);
+    assert!(!p.engine().has_interrupted_operation());
+
+    // 251 characters in `.yml`: the source fits (255 bytes), neither its
+    // first version nor its view files (`<name>.json`) do.
+    let p = changed(false);
+    let longer = "b".repeat(251);
+    p.write(
+        &format!("files/recursive/{longer}.yml"),
+        &slice_source(&longer),
+    );
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert!(
+        error.to_string().starts_with(&format!(
+            "files/recursive/{longer}.yml: slice `{longer}`: git-ops cannot write git_ops/active/recursive/{longer}@v1.json: its name is 259 bytes long"
+        )),
+        "{error}"
+    );
+    assert_eq!(p.snapshot(), before);
+
+    // Sync: a folder (with a file of the user in it) where a version goes.
+    let p = changed(false);
+    p.update();
+    p.write("git_ops/active/recursive/d@v1.json/notes.txt", "mine");
+    let before = p.snapshot();
+    let error = p.engine().sync().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "files/recursive/d.json: slice `d`: git-ops cannot write git_ops/active/recursive/d@v1.json: a folder is in the way (git-ops only replaces regular files): move it away"
+    );
+    assert_eq!(p.snapshot(), before);
+    assert!(!p.engine().has_interrupted_operation());
+
+    // Create: the source file, or the first version, too long.
+    let p = changed(false);
+    p.update();
+    let before = p.snapshot();
+    for (length, file) in [
+        (252, "files/recursive/{}.json"),
+        (248, "git_ops/active/recursive/{}@v1.json"),
+    ] {
+        let name = "c".repeat(length);
+        let error = p.engine().create("recursive", &name, "json").unwrap_err();
+        let file = file.replace("{}", &name);
+        assert!(
+            matches!(&error, OperationError::InvalidName { reason, .. } if reason.starts_with(&format!("git-ops cannot write {file}: its name is "))),
+            "{error}"
+        );
+        assert_eq!(p.snapshot(), before);
+    }
+    // 247 characters: every file fits.
+    p.engine()
+        .create("recursive", &"c".repeat(247), "json")
+        .unwrap();
+
+    // A folder where a view file goes (a dry run, as `check`, finds it
+    // too); a folder where a removed view is.
+    let mut p = changed(false);
+    p.write("git_ops/views/recursive/source/d.json/x", "mine");
+    let before = p.snapshot();
+    for dry_run in [false, true] {
+        p.set_options(Options {
+            dry_run,
+            ..options()
+        });
+        let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+        assert!(
+            error.to_string().contains(
+                "cannot write git_ops/views/recursive/source/d.json: a folder is in the way"
+            ),
+            "{error}"
+        );
+        assert_eq!(p.snapshot(), before);
+    }
+    let p = changed(false);
+    p.write("git_ops/views/recursive/source/gone.json/x", "mine");
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert!(
+        error.to_string().contains(
+            "cannot remove git_ops/views/recursive/source/gone.json: a folder is in the way"
+        ),
+        "{error}"
+    );
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn temporary_names_fit_when_their_target_fits() {
+    // 60 characters of 4 bytes: the target names fit (240 bytes + `.yaml`,
+    // `@v1.json`, `.json`); the temporary names cut their prefix by bytes.
+    let name = "\u{1d51e}".repeat(60);
+    let p = TestProject::new(registry(false));
+    p.write(
+        &format!("files/recursive/{name}.yaml"),
+        &slice_source(&name),
+    );
+    p.update();
+    p.sync();
+    assert_eq!(p.slice::<RecursiveSlice>(&name).versions(), [1]);
+    assert!(p.update().is_noop());
+}
+
+/// Runs `setup`'s project's sync until it crashes just after its commit
+/// point: the journal is on disk, no step done.
+fn crashed_after_commit(setup: impl Fn() -> TestProject) -> TestProject {
+    for n in 0.. {
+        let mut p = setup();
+        let fault = FaultInjector::after(n);
+        p.set_options(Options {
+            fault: Some(fault.clone()),
+            ..options()
+        });
+        let _ = p.engine().sync();
+        p.set_options(options());
+        if p.engine().has_interrupted_operation() {
+            return p;
+        }
+        assert!(fault.crashed(), "no commit point found");
+    }
+    unreachable!()
+}
+
+/// The journal's steps.
+fn journal_steps(p: &TestProject) -> Vec<Value> {
+    let journal: Value = serde_json::from_str(&p.read("git_ops/.journal.json")).unwrap();
+    journal["steps"].as_array().unwrap().clone()
+}
+
+/// Issue 9 case 4, the way out: a replay that fails (a folder put in the
+/// way after the commit point) names the journal, the operation and the
+/// step; every writing command refuses the same way; `recover` finishes the
+/// operation once the folder is moved away, and the store is then exactly
+/// as after an uninterrupted sync.
+#[test]
+fn a_replay_that_fails_names_the_journal_and_recover_finishes_it() {
+    let setup = || {
+        let p = changed(false);
+        p.update();
+        p
+    };
+    let reference = setup();
+    reference.sync();
+    let expected = reference.snapshot();
+
+    let p = crashed_after_commit(setup);
+    let journal: Value = serde_json::from_str(&p.read("git_ops/.journal.json")).unwrap();
+    assert_eq!(journal["operation"], "sync");
+    let steps = journal_steps(&p);
+    let position = steps
+        .iter()
+        .position(|s| s["rename"]["to"] == "git_ops/active/recursive/d@v1.json")
+        .expect("the sync writes d@v1");
+    p.write("git_ops/active/recursive/d@v1.json/notes.txt", "mine");
+    let message = format!(
+        "the sync recorded in git_ops/.journal.json cannot be finished: step {} of {}",
+        position + 1,
+        steps.len()
+    );
+    for error in [
+        p.engine().sync().unwrap_err(),
+        p.engine().update(&UpdateOptions::default()).unwrap_err(),
+        p.engine().prune().unwrap_err(),
+        p.engine().recover().unwrap_err(),
+    ] {
+        let text = error.to_string();
+        assert!(
+            matches!(error, OperationError::Transaction(TxnError::Replay(_))),
+            "{text}"
+        );
+        assert!(text.starts_with(&message), "{text}");
+        assert!(
+            text.contains("to \"git_ops/active/recursive/d@v1.json\") failed: "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("a folder is in the way: move git_ops/active/recursive/d@v1.json away, then run `git-ops project recover`"),
+            "{text}"
+        );
+    }
+    // The user's folder is untouched; moved away, recover finishes.
+    assert_eq!(
+        p.read("git_ops/active/recursive/d@v1.json/notes.txt"),
+        "mine"
+    );
+    std::fs::remove_dir_all(p.root().join("git_ops/active/recursive/d@v1.json")).unwrap();
+    let recovery = p.engine().recover().unwrap();
+    assert!(recovery.replayed && recovery.dropped.is_empty());
+    assert_eq!(recovery.operation.as_deref(), Some("sync"));
+    assert_eq!(p.snapshot(), expected);
+    assert!(p.engine().recover().unwrap().is_empty());
+    assert!(p.update().is_noop());
+    assert!(p.sync().is_noop());
+}
+
+/// A journal of an older git-ops that renames onto a name the file system
+/// cannot hold: every writing command refuses to go on without it and
+/// points to `recover`, which finishes the operation without that file.
+#[test]
+fn recover_finishes_an_old_journal_without_a_file_that_cannot_exist() {
+    let setup = || {
+        let p = changed(false);
+        p.update();
+        p
+    };
+    let reference = setup();
+    reference.sync();
+    let expected = reference.snapshot();
+
+    let p = crashed_after_commit(setup);
+    let mut journal: Value = serde_json::from_str(&p.read("git_ops/.journal.json")).unwrap();
+    // As an older git-ops wrote it: no operation, and one more step.
+    journal.as_object_mut().unwrap().remove("operation");
+    let long = "e".repeat(248);
+    let target = format!("git_ops/active/recursive/{long}@v1.json");
+    let temporary = format!("git_ops/active/recursive/.{}.1-1.git-ops.tmp", &long[..64]);
+    p.write(&temporary, "{}");
+    journal["steps"].as_array_mut().unwrap().insert(
+        0,
+        serde_json::json!({"rename": {"from": temporary, "to": target}}),
+    );
+    p.write("git_ops/.journal.json", &journal.to_string());
+
+    let error = p.engine().sync().unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!(
+            "the git-ops operation recorded in git_ops/.journal.json cannot be finished: step 1 of {} (rename \"{temporary}\" to \"{target}\") failed: its name is 256 bytes long, and the file system allows at most 255; this file can never be written: run `git-ops project recover`, which finishes the operation without it",
+            journal["steps"].as_array().unwrap().len()
+        )),
+        "{error}"
+    );
+    let recovery = p.engine().recover().unwrap();
+    assert!(recovery.replayed);
+    assert_eq!(recovery.operation, None);
+    assert_eq!(recovery.dropped, [target]);
+    assert_eq!(p.snapshot(), expected);
+    assert!(p.update().is_noop());
+    assert!(p.sync().is_noop());
+}
+
+/// Issue 9 case 5: a journal is replayed only when every step stays in
+/// the folders git-ops writes and renames one of its temporary files in
+/// its target's folder; any other journal is refused whole, naming the
+/// step, before any step: nothing changes inside or outside the project.
+#[test]
+fn hostile_journals_are_refused_whole() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    let out = outside.path().display().to_string();
+    let active = "git_ops/active/recursive";
+    let tmp = format!("{active}/.a@v1.json.1-1.git-ops.tmp");
+    let rename = |from: &str, to: &str| serde_json::json!({"rename": {"from": from, "to": to}});
+    let remove = |path: &str| serde_json::json!({"remove": path});
+    let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+        (
+            "absolute outside",
+            vec![remove(&format!("{out}/victim.txt"))],
+            "it is outside the folders git-ops writes",
+        ),
+        (
+            "up and out",
+            vec![rename(&tmp, "../outside/keep.txt")],
+            "the path has an empty, `.` or `..` part",
+        ),
+        (
+            "up inside a store",
+            vec![remove(&format!("{active}/../../../x@v1.json"))],
+            "`..` part",
+        ),
+        (
+            "dot",
+            vec![remove(&format!("{active}/./a@v1.json"))],
+            "`.` or `..` part",
+        ),
+        (
+            "empty part",
+            vec![remove("git_ops//active/recursive/a@v1.json")],
+            "an empty",
+        ),
+        ("empty", vec![remove("")], "the path is empty"),
+        (
+            "nul",
+            vec![remove(&format!("{active}/a@v1.json\u{0}"))],
+            "NUL",
+        ),
+        (
+            "backslash",
+            vec![remove("git_ops\\active\\recursive\\a@v1.json")],
+            "backslash",
+        ),
+        (
+            "absolute inside",
+            vec![remove(&format!("{}/{active}/a@v1.json", "ROOT"))],
+            "absolute inside the project",
+        ),
+        (
+            "project file",
+            vec![remove("project.yml")],
+            "never writes this file",
+        ),
+        (
+            "config",
+            vec![rename(
+                "files/.git-ops-config.yml.1-1.git-ops.tmp",
+                "files/git-ops-config.yml",
+            )],
+            "never writes this file",
+        ),
+        (
+            "source removed",
+            vec![remove("files/recursive/a.yaml")],
+            "git-ops never removes such a file",
+        ),
+        (
+            "state removed",
+            vec![remove(&format!("{active}/.migrations.json"))],
+            "never removes such a file",
+        ),
+        (
+            "not a slice file",
+            vec![rename(
+                &format!("{active}/.notes.txt.1-1.git-ops.tmp"),
+                &format!("{active}/notes.txt"),
+            )],
+            "never writes a file of this name there",
+        ),
+        (
+            "unknown store",
+            vec![remove("git_ops/active/other/a@v1.json")],
+            "outside the folders git-ops writes",
+        ),
+        (
+            "from a slice file",
+            vec![rename(
+                &format!("{active}/a@v1.json"),
+                &format!("{active}/z@v1.json"),
+            )],
+            "does not rename a temporary file",
+        ),
+        (
+            "from another folder",
+            vec![rename(
+                "files/recursive/.a@v1.json.1-1.git-ops.tmp",
+                &format!("{active}/a@v1.json"),
+            )],
+            "does not rename a temporary file",
+        ),
+        (
+            "from outside",
+            vec![rename(
+                &format!("{out}/.a@v1.json.1-1.git-ops.tmp"),
+                &format!("{active}/a@v1.json"),
+            )],
+            "does not rename a temporary file",
+        ),
+        (
+            "from another target's temporary",
+            vec![rename(
+                &format!("{active}/.b@v1.json.1-1.git-ops.tmp"),
+                &format!("{active}/a@v1.json"),
+            )],
+            "does not rename a temporary file",
+        ),
+        (
+            "temporary is a link",
+            vec![rename(&tmp, &format!("{active}/a@v1.json"))],
+            "its temporary file is not a regular file",
+        ),
+        (
+            "linked folder",
+            vec![remove("git_ops/active/recursive/a@v1.json")],
+            "leads out of the project through a symbolic link",
+        ),
+        (
+            "a good step, then a bad one",
+            vec![
+                remove(&format!("{active}/a@v1.json")),
+                remove(&format!("{out}/victim.txt")),
+            ],
+            "step 2 of 2",
+        ),
+    ];
+    for (what, steps, reason) in cases {
+        let p = changed(false);
+        p.update();
+        p.sync();
+        std::fs::write(&victim, "victim").unwrap();
+        let steps: Vec<Value> = steps
+            .into_iter()
+            .map(|s| {
+                serde_json::from_str(
+                    &s.to_string()
+                        .replace("ROOT", &p.root().display().to_string()),
+                )
+                .unwrap()
+            })
+            .collect();
+        match what {
+            "temporary is a link" => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(&victim, p.root().join(&tmp)).unwrap();
+            }
+            "linked folder" => {
+                let moved = outside.path().join("recursive");
+                let _ = std::fs::remove_dir_all(&moved);
+                std::fs::rename(p.root().join(active), &moved).unwrap();
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(&moved, p.root().join(active)).unwrap();
+            }
+            _ => {
+                p.write(&tmp, "{}");
+            }
+        }
+        let text = serde_json::json!({"git_ops_journal": 1, "operation": "sync", "steps": steps});
+        p.write("git_ops/.journal.json", &text.to_string());
+        let before = p.snapshot();
+        let outside_before = std::fs::read_dir(outside.path()).unwrap().count();
+        for error in [
+            p.engine().sync().unwrap_err(),
+            p.engine().recover().unwrap_err(),
+        ] {
+            let message = error.to_string();
+            assert!(
+                matches!(
+                    error,
+                    OperationError::Transaction(TxnError::JournalRefused(_))
+                ),
+                "{what}: {message}"
+            );
+            assert!(
+                message.starts_with("the journal git_ops/.journal.json of an interrupted sync is refused, nothing was done: step "),
+                "{what}: {message}"
+            );
+            assert!(message.contains(reason), "{what}: {message}");
+        }
+        assert_eq!(p.snapshot(), before, "{what}");
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "victim",
+            "{what}"
+        );
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            outside_before,
+            "{what}"
+        );
+    }
+}

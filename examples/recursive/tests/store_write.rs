@@ -8,7 +8,7 @@
 //! `unique_id`, so embedded objects get an id too (the reference's test calls
 //! the processor on the sequence items only).
 
-use git_ops_runtime::store::{FileKind, SliceChangeKind};
+use git_ops_runtime::store::{FileKind, Options, SliceChangeKind, UpdateOptions};
 use git_ops_runtime::testing::TestProject;
 use recursive::RecursiveSlice;
 use serde_json::json;
@@ -82,9 +82,46 @@ fn scenario_01_update_of_an_empty_store() {
     );
     // No schema file without configuration (scenario 2 has one).
     assert_eq!(store.files_of(FileKind::Schema).count(), 0);
-    // The original also creates the empty source folder; git does not keep
-    // empty folders, `slice create` and the first source file create it.
-    assert!(!p.root().join("files/recursive").exists());
+    // The empty source folder, as the original's update (issue: a project
+    // made by hand, or a fresh clone, since git keeps no empty folder).
+    assert!(p.root().join("files/recursive").is_dir());
+}
+
+#[test]
+fn update_creates_the_source_folder_but_a_dry_run_does_not() {
+    let mut p = project();
+    let folder = p.root().join("files/recursive");
+    p.set_options(Options {
+        dry_run: true,
+        ..Options::default()
+    });
+    let before = p.snapshot();
+    p.engine().update(&UpdateOptions::default()).unwrap();
+    assert!(!folder.exists());
+    assert_eq!(p.snapshot(), before);
+    // Neither does a failed update (a file where the views go).
+    p.set_options(Options::default());
+    p.write("git_ops/views/recursive", "a file");
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert!(
+        error.to_string().contains("git_ops/views/recursive"),
+        "{error}"
+    );
+    assert!(!folder.exists());
+    assert_eq!(p.snapshot(), before);
+    // A file where the folder goes: refused, nothing written.
+    std::fs::remove_file(p.root().join("git_ops/views/recursive")).unwrap();
+    p.write("files/recursive", "a file");
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert_eq!(p.snapshot(), before);
+    assert!(error.to_string().contains("files/recursive"), "{error}");
+    // The real update creates it, and a second one changes nothing.
+    std::fs::remove_file(&folder).unwrap();
+    p.update();
+    assert!(folder.is_dir());
+    assert!(p.update().is_noop());
 }
 
 #[test]

@@ -284,6 +284,23 @@ pub enum ProjectCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: TextFormat,
     },
+    /// Finish an operation that was interrupted (its journal is left).
+    ///
+    /// Replays the journal `git_ops/.journal.json` of an interrupted update,
+    /// sync, prune or create, rolling the operation forward: every writing
+    /// command does this first, this one also finishes an operation one of
+    /// whose files the file system cannot hold (a name too long, in a
+    /// journal of an older git-ops) without that file, and lists it. Then
+    /// removes leftover temporary files. A journal naming a path git-ops
+    /// does not write is refused whole.
+    Recover {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        write: WriteArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormat,
+    },
     /// Create, list and inspect slices.
     #[command(subcommand)]
     Slice(SliceCommand),

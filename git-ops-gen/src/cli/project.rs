@@ -56,6 +56,15 @@ pub(crate) fn run(context: &Context, args: ProjectArgs) -> Outcome {
             print_report(&report, format);
             Ok(ExitCode::SUCCESS)
         }
+        ProjectCommand::Recover { write, format } => {
+            let engine = engine(&project, &registry, &[], Some(&write));
+            let recovery = engine.recover()?;
+            match format {
+                TextFormat::Text => out(&render::recovery(&recovery)),
+                TextFormat::Json => out(&json(&recovery)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         ProjectCommand::Slice(command) => slice(&project, &registry, command),
         ProjectCommand::Plan {
             base,

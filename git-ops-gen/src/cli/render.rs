@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use git_ops_runtime::StoreSchema;
 use git_ops_runtime::store::{
-    Change, FileKind, Operation, Report, SliceChangeKind, SliceSummary, StoreReport,
+    Change, FileKind, Operation, Recovery, Report, SliceChangeKind, SliceSummary, StoreReport,
 };
 use serde_json::Value;
 
@@ -46,7 +46,8 @@ pub fn report(report: &Report) -> String {
     let mut out = Vec::new();
     if report.recovered.replayed {
         out.push(format!(
-            "finished an interrupted operation first ({} files)",
+            "finished an interrupted {} first ({} files)",
+            report.recovered.operation.as_deref().unwrap_or("operation"),
             report.recovered.files.len()
         ));
     }
@@ -61,6 +62,39 @@ pub fn report(report: &Report) -> String {
     }
     if out.is_empty() {
         out.push("no store".to_owned());
+    }
+    out.join("\n")
+}
+
+/// What `project recover` did, as text.
+///
+/// ```text
+/// finished the interrupted sync (5 files)
+///   not written git_ops/active/vlan/<long name>@v1.json: its name is too long for the file system
+/// removed 2 temporary files of an interrupted operation
+/// ```
+pub fn recovery(recovery: &Recovery) -> String {
+    let mut out = Vec::new();
+    if recovery.replayed {
+        out.push(format!(
+            "finished the interrupted {} ({} files)",
+            recovery.operation.as_deref().unwrap_or("operation"),
+            recovery.files.len()
+        ));
+        for file in &recovery.dropped {
+            out.push(format!(
+                "  not written {file}: its name is too long for the file system"
+            ));
+        }
+    }
+    if !recovery.removed_temporaries.is_empty() {
+        out.push(format!(
+            "removed {} temporary files of an interrupted operation",
+            recovery.removed_temporaries.len()
+        ));
+    }
+    if out.is_empty() {
+        out.push("nothing to recover".to_owned());
     }
     out.join("\n")
 }
@@ -405,7 +439,7 @@ pub fn status(status: &Status) -> String {
     let mut out = format!("project {}", status.project);
     if status.interrupted {
         out.push_str(
-            "\nan interrupted operation left its journal: the next writing command finishes it",
+            "\nan interrupted operation left its journal: `git-ops project recover` (or the next writing command) finishes it",
         );
     }
     let mut table = Table::new([

@@ -9,7 +9,9 @@
 //! measured in `docs/formats.md`.
 //!
 //! Temporary files are named `.<target>.<pid>-<n>.git-ops.tmp` (the target's
-//! name cut at 64 characters): hidden, so
+//! name cut at 64 bytes, [`temporary_prefix`], so that the name of a
+//! temporary file never exceeds the file system's limit when its target's
+//! fits): hidden, so
 //! the loaders skip them like every file starting with `.`, and recognised
 //! by [`is_temporary_file`] so that a leftover from a crashed run can be
 //! removed.
@@ -115,6 +117,25 @@ pub fn is_temporary_file(file_name: &str) -> bool {
     file_name.starts_with('.') && file_name.ends_with(TEMPORARY_SUFFIX)
 }
 
+/// The part of a target's file name that starts the names of its temporary
+/// files: at most [`TEMPORARY_PREFIX_BYTES`] bytes, cut at a character
+/// boundary. A temporary file name is then at most 109 bytes long
+/// (`.`, the prefix, `.`, a process id, `-`, a counter, the suffix), below
+/// every file system's limit on names.
+pub fn temporary_prefix(target: &str) -> &str {
+    if target.len() <= TEMPORARY_PREFIX_BYTES {
+        return target;
+    }
+    let mut end = TEMPORARY_PREFIX_BYTES;
+    while !target.is_char_boundary(end) {
+        end -= 1;
+    }
+    &target[..end]
+}
+
+/// How many bytes of a target's name its temporary files repeat.
+pub const TEMPORARY_PREFIX_BYTES: usize = 64;
+
 fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -129,9 +150,8 @@ pub(crate) fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
     let target = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
-    // At most 64 characters of the target's name, so that the temporary
-    // name stays under the file system's limit when the target's is near it.
-    let prefix: String = target.to_string_lossy().chars().take(64).collect();
+    let target = target.to_string_lossy();
+    let prefix = temporary_prefix(&target);
     let folder = folder_of(path);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);

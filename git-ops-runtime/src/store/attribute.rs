@@ -16,7 +16,7 @@ use super::engine::{Engine, OperationError, StoreOutcome};
 use super::error::StoreErrors;
 use super::files::WorkingTree;
 use super::merge::operation;
-use super::outputs::{ActiveView, change_kind, loaded_inputs, sha256, stage_views};
+use super::outputs::{ActiveView, change_kind, for_slice, loaded_inputs, sha256, stage_views};
 use super::report::{FileKind, Operation, Report, StoreReport};
 use super::slice::{Depth, ViewKind};
 use crate::dictpath::DictPath;
@@ -47,6 +47,7 @@ impl Engine<'_> {
         self.run(Operation::SetAttribute, |txn| {
             let prepared = self.prepare(registered)?;
             prepared.migrations.check(registered, false)?;
+            super::migrate::stage_fresh_state(txn, &prepared.migrations)?;
             let store = &prepared.store;
             let no_source = || OperationError::NoSource {
                 store: store.name().to_owned(),
@@ -90,7 +91,8 @@ impl Engine<'_> {
             let file_form = store.documents().for_file(&normalised);
             if slice.raw_source() != Some(&file_form) {
                 let text = file.format.write(&file_form);
-                txn.stage_write(&file.path, FileKind::Source, text.as_bytes())?;
+                txn.stage_write(&file.path, FileKind::Source, text.as_bytes())
+                    .map_err(|e| for_slice(&slice, e))?;
                 slice.replace_source(normalised, sha256(text.as_bytes()))?;
                 let active = if change_kind(&slice).is_some() {
                     ActiveView::Own
@@ -103,7 +105,8 @@ impl Engine<'_> {
                     &loaded_inputs(&slice, true),
                     &loaded_inputs(&slice, false),
                     active,
-                )?;
+                )
+                .map_err(|e| for_slice(&slice, e))?;
             }
             Ok(vec![StoreOutcome {
                 report: StoreReport::new(store.name()),

@@ -77,7 +77,11 @@ fn nanos(time: SystemTime) -> i128 {
 impl Stat {
     /// The identity of `path` now; `None` when it cannot be read.
     pub(crate) fn of(path: &Path) -> Option<Stat> {
-        let metadata = fs::metadata(path).ok()?;
+        Stat::of_metadata(&fs::metadata(path).ok()?)
+    }
+
+    /// The identity in `metadata`.
+    pub(crate) fn of_metadata(metadata: &fs::Metadata) -> Option<Stat> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;

@@ -6,6 +6,9 @@ use std::io;
 
 use super::engine::{Created, Engine, OperationError, StoreOutcome};
 use super::report::{FileKind, Operation, StoreReport};
+use super::slice::ViewKind;
+use super::txn::TxnError;
+use super::view::view_file_path;
 use crate::format::Format;
 use crate::format::filename::SliceFileName;
 
@@ -103,8 +106,32 @@ impl Engine<'_> {
                 }
             }
             let path = folder.join(format!("{name}.{extension}"));
+            // Every file the slice will need: its source file, its first
+            // version, its view files. A name the file system cannot hold
+            // is refused now rather than by the sync.
+            let refused = |error: TxnError| match error {
+                TxnError::Target { path, problem, .. } => OperationError::InvalidName {
+                    name: name.to_owned(),
+                    reason: format!("git-ops cannot write {path}: {problem}"),
+                },
+                other => other.into(),
+            };
             let scaffold = store.documents().scaffold(&store.schema().root);
-            txn.stage_write(&path, FileKind::Source, format.write(&scaffold).as_bytes())?;
+            txn.stage_write(&path, FileKind::Source, format.write(&scaffold).as_bytes())
+                .map_err(refused)?;
+            let first =
+                SliceFileName::active(name, 1).map_err(|e| OperationError::InvalidName {
+                    name: name.to_owned(),
+                    reason: e.to_string(),
+                })?;
+            let root = store.project_root();
+            for later in [
+                store.active_folder().join(first.to_string()),
+                view_file_path(root, store.name(), ViewKind::Source, name),
+                view_file_path(root, store.name(), ViewKind::Active, name),
+            ] {
+                txn.check_target(&later, "write").map_err(refused)?;
+            }
             created = Some((path.clone(), store.shown(&path)));
             Ok(vec![StoreOutcome {
                 report: StoreReport::new(store.name()),

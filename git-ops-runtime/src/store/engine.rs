@@ -133,7 +133,7 @@ pub enum OperationError {
     /// A dry run ([`Options::dry_run`]) found the journal of an interrupted
     /// operation: what the project holds is not what any operation left.
     #[error(
-        "an interrupted git-ops operation left its journal {journal}: run any writing command (e.g. `git-ops project update`) to finish it first"
+        "an interrupted git-ops operation left its journal {journal}: run `git-ops project recover` to finish it first"
     )]
     Interrupted {
         /// The journal, relative to the project root.
@@ -592,16 +592,31 @@ impl<'r> Engine<'r> {
         txn::has_journal(self.project.root())
     }
 
-    /// Finishes an interrupted operation: replays its journal, removes the
-    /// temporary files it left. Every mutating operation does this first.
+    /// Finishes an interrupted operation (`git-ops project recover`):
+    /// replays its journal, removes the temporary files it left. Every
+    /// mutating operation does this first; this one also finishes an
+    /// operation one of whose files can never be written (a name longer
+    /// than the file system allows, in a journal of an older git-ops)
+    /// without that file, listing it in [`Recovery::dropped`]. The replay
+    /// only rolls forward: once the journal is written, the files it
+    /// replaces are gone (`docs/operations.md`).
     ///
     /// # Errors
     ///
-    /// The lock is taken; a file cannot be renamed or removed; the journal
-    /// cannot be read.
+    /// The lock is taken; the journal cannot be read, or names a path
+    /// git-ops does not write ([`TxnError::JournalRefused`], nothing
+    /// changed); a file cannot be renamed or removed
+    /// ([`TxnError::Replay`], e.g. a folder is in the way: move it away and
+    /// recover again).
     pub fn recover(&self) -> Result<Recovery, OperationError> {
         let _lock = self.lock()?;
-        self.recover_locked()
+        Ok(txn::recover(
+            self.project.root(),
+            &self.writable(),
+            &self.folders(),
+            self.options.durability,
+            true,
+        )?)
     }
 
     pub(crate) fn lock(&self) -> Result<ProjectLock, OperationError> {
@@ -639,11 +654,50 @@ impl<'r> Engine<'r> {
         folders
     }
 
+    /// The places a journal may name (`docs/operations.md`, "Journal
+    /// replay"): the folders and files the registered stores' operations
+    /// write, from the registry and the configuration.
+    fn writable(&self) -> txn::Writable {
+        let root = self.project.root();
+        let mut writable = txn::Writable::default();
+        for registered in self.registry.stores() {
+            let name = registered.name();
+            if let Ok(source) = self.project.resolve(&registered.schema().source) {
+                writable.sources.insert(source);
+            }
+            writable.active.insert(self.project.active_folder(name));
+            writable
+                .view_indexes
+                .insert(root.join(super::project::VIEWS_FOLDER).join(name));
+            for kind in [ViewKind::Source, ViewKind::Active] {
+                writable.views.insert(view_folder(root, name, kind));
+            }
+        }
+        if let Ok(config) = GitOpsConfig::read(&self.project, &WorkingTree) {
+            for store in &config.stores {
+                if let Some(path) = &store.schema_path
+                    && let Ok(path) = self.project.resolve(path)
+                {
+                    writable.schemas.insert(path);
+                }
+            }
+        }
+        writable.reserved.extend([
+            root.join(super::project::PROJECT_FILE),
+            self.project.config_file(),
+            root.join(txn::JOURNAL_FILE),
+            root.join(super::lock::LOCK_FILE),
+        ]);
+        writable
+    }
+
     fn recover_locked(&self) -> Result<Recovery, OperationError> {
         Ok(txn::recover(
             self.project.root(),
+            &self.writable(),
             &self.folders(),
             self.options.durability,
+            false,
         )?)
     }
 
@@ -694,8 +748,14 @@ impl<'r> Engine<'r> {
                     journal: txn::JOURNAL_FILE.to_owned(),
                 });
             }
-            let txn = Transaction::new(self.project.root(), self.options.durability, None);
+            let txn = Transaction::new(
+                self.project.root(),
+                operation,
+                self.options.durability,
+                None,
+            );
             let outcomes = body(&txn)?;
+            txn.check_views()?;
             // Dropping the transaction deletes what it staged.
             let changes = txn.planned();
             let (stores, _) = self.store_reports(outcomes, changes);
@@ -709,6 +769,7 @@ impl<'r> Engine<'r> {
         let recovered = self.recover_locked()?;
         let txn = Transaction::new(
             self.project.root(),
+            operation,
             self.options.durability,
             self.options.fault.clone(),
         );

@@ -11,6 +11,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use super::txn::TargetProblem;
 use crate::dictpath::PathError;
 use crate::document::{DocumentErrorKind, DocumentErrors};
 use crate::format::Position;
@@ -168,6 +169,18 @@ pub enum StoreErrorKind {
     /// `files/git-ops-config.yml` does not have the expected shape.
     #[error("{0}")]
     Config(String),
+    /// A file an operation must write for the slice cannot be: its name is
+    /// too long for the file system, or something other than a file is in
+    /// its place. Found before anything is written.
+    #[error("slice `{slice}`: git-ops cannot write {target}: {problem}: {}", problem.advice())]
+    Unwritable {
+        /// The slice.
+        slice: String,
+        /// The file that cannot be written, relative to the project root.
+        target: String,
+        /// Why.
+        problem: TargetProblem,
+    },
 }
 
 /// Every problem found, in a stable order (by file, then position).

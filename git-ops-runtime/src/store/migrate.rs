@@ -23,8 +23,12 @@
 //! - Update applies all pending migrations to every file of the store
 //!   (source files and every active version; tombstones skipped), checks
 //!   that each result is a document the current schema accepts, and stages
-//!   the results and the new state file in the operation's transaction: the
-//!   whole update, migrations included, lands at once or not at all.
+//!   the results, normalised (in schema order, defaults filled), and the
+//!   new state file in the operation's transaction: the whole update,
+//!   migrations included, lands at once or not at all.
+//! - A new active folder gets its state file from every writing operation
+//!   but `create`: update, sync, prune, set. Read-only commands and dry
+//!   runs write nothing.
 
 use std::collections::BTreeSet;
 use std::io;
@@ -268,9 +272,14 @@ pub(crate) fn apply(
                 errors: errors.messages(),
             }
         })?;
+        // Written normalised, in the file's format (sources) or JSON
+        // (active files), like every file an update writes: a migration's
+        // key order is not kept (the value is the same, so nothing would
+        // ever rewrite it).
+        let file_form = store.documents().for_file(&normalised);
         let text = match kind {
-            FileKind::Source => file.format.write(&doc),
-            _ => format::json::to_json(&store.documents().for_file(&normalised)),
+            FileKind::Source => file.format.write(&file_form),
+            _ => format::json::to_json(&file_form),
         };
         staged.push((file.path.clone(), kind, text));
     }

@@ -108,7 +108,9 @@ pub use report::{
     Change, FileChange, FileKind, FilledValue, Operation, Recovery, Report, SliceChange,
     SliceChangeKind, StoreReport,
 };
-pub use txn::{FaultInjector, JOURNAL_FILE, TxnError};
+pub use txn::{
+    FaultInjector, JOURNAL_FILE, JournalRefused, ReplayFailure, TargetProblem, TxnError,
+};
 pub use used_values::UsedValuesQuery;
 
 pub use config::{GitOpsConfig, StoreConfig};

@@ -16,12 +16,13 @@ use sha2::{Digest, Sha256};
 
 use super::cache::{Known, Stat};
 use super::engine::OperationError;
+use super::error::{StoreError, StoreErrorKind, StoreErrors};
 use super::listing::StoreListing;
 use super::processors::ProcessorPlan;
 use super::reader::Store;
 use super::report::FileKind;
 use super::slice::{LoadedSlice, ViewKind};
-use super::txn::Transaction;
+use super::txn::{Transaction, TxnError};
 use super::view::{
     self, ViewBody, ViewFileHead, ViewHead, ViewInput, view_file_path, view_folder, view_index,
 };
@@ -56,6 +57,35 @@ pub(crate) fn stale_reasons(
         reasons.push(format!("values to fill in: {}", missing.join(", ")));
     }
     Ok((reasons, Some(file_form)))
+}
+
+/// `error` as a problem of `slice` when it is about a file of the slice
+/// that cannot be written ([`TxnError::Target`]): named by the slice's
+/// source file (else its latest active file), so that the user knows which
+/// slice to rename or which file to move. Other errors are returned as
+/// they are.
+pub(crate) fn for_slice(
+    slice: &LoadedSlice<'_>,
+    error: impl Into<OperationError>,
+) -> OperationError {
+    match error.into() {
+        OperationError::Transaction(TxnError::Target { path, problem, .. }) => {
+            let file = slice
+                .source()
+                .or_else(|| slice.active().last())
+                .map_or_else(|| PathBuf::from(&path), |f| PathBuf::from(&f.file.shown));
+            StoreErrors::from(StoreError::file(
+                file,
+                StoreErrorKind::Unwritable {
+                    slice: slice.name().to_owned(),
+                    target: path,
+                    problem,
+                },
+            ))
+            .into()
+        }
+        other => other,
+    }
 }
 
 /// SHA-256 of bytes.
@@ -158,7 +188,7 @@ pub(crate) fn stage_views(
     let active_path = view_file_path(root, store.name(), ViewKind::Active, name);
     if active_inputs.is_empty() {
         if active_path.exists() {
-            txn.stage_remove(&active_path, FileKind::View);
+            txn.stage_remove(&active_path, FileKind::View)?;
         }
         return Ok(out);
     }
@@ -203,13 +233,22 @@ fn is_fresh(
     inputs: &[ViewInput],
 ) -> Result<(bool, Option<Stat>), OperationError> {
     use std::io::Read as _;
-    // A view file is git-ops' own: no racy margin (see `cache`).
-    let stat = Stat::of(path);
     let io = |source| OperationError::Io {
         action: "read the view file",
         path: store.shown(path),
         source,
     };
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, None)),
+        Err(source) => return Err(io(source)),
+    };
+    if !metadata.is_file() {
+        // Not fresh; staging the view file then says what is in the way.
+        return Ok((false, None));
+    }
+    // A view file is git-ops' own: no racy margin (see `cache`).
+    let stat = Stat::of_metadata(&metadata);
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, stat)),
@@ -288,7 +327,7 @@ pub(crate) fn stage_store_views(
                 && !wanted.contains(name)
                 && !txn.is_staged(&path)
             {
-                txn.stage_remove(&path, FileKind::View);
+                txn.stage_remove(&path, FileKind::View)?;
             }
         }
         let index = view_index(store, kind);
@@ -304,6 +343,7 @@ pub(crate) fn stage_if_different(
     kind: FileKind,
     bytes: &[u8],
 ) -> Result<bool, OperationError> {
+    txn.check_target(path, "write")?;
     match fs::read(path) {
         Ok(existing) if existing == bytes => Ok(false),
         Ok(_) => {

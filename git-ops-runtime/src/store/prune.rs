@@ -11,7 +11,9 @@
 //! file by hand to forget a slice for good.
 //!
 //! Prune does not need a sync first, reads no slice content to decide, and
-//! runs with pending migrations (spec scenario 26). The view files of both
+//! runs with pending migrations (spec scenario 26). A store without active
+//! folder gets it, with its migration state file (as every writing
+//! operation but create: `docs/migrations.md`). The view files of both
 //! kinds are then brought up to date, unless migrations are pending (the
 //! files cannot be read with the current schema: the update that applies
 //! them writes the views).
@@ -19,6 +21,7 @@
 use super::engine::{Engine, OperationError, StoreOutcome};
 use super::error::StoreErrors;
 use super::files::WorkingTree;
+use super::migrate;
 use super::report::{FileKind, Operation, Report, StoreReport};
 use super::slice::ViewKind;
 use super::sync::Settle;
@@ -41,18 +44,15 @@ impl Engine<'_> {
             for registered in selected {
                 let prepared = self.prepare(registered)?;
                 let store = &prepared.store;
-                if !store.active_folder().is_dir() {
-                    outcomes.push(StoreOutcome {
-                        report: StoreReport::new(store.name()),
-                        cache: None,
-                    });
-                    continue;
-                }
+                // A new active folder gets its state file now, recording
+                // the migrations registered today as applied: a migration
+                // registered later is pending for the files added before it.
+                migrate::stage_fresh_state(txn, &prepared.migrations)?;
                 let listing = store.list_files(&WorkingTree, ViewKind::Source)?;
                 for slice in listing.slices() {
                     let older = slice.active.len().saturating_sub(1);
                     for file in &slice.active[..older] {
-                        txn.stage_remove(&file.path, FileKind::Active);
+                        txn.stage_remove(&file.path, FileKind::Active)?;
                     }
                 }
                 if prepared.migrations.check(registered, false).is_err() {

@@ -21,6 +21,21 @@ pub enum Operation {
     Recover,
 }
 
+impl Operation {
+    /// The operation's name: `update`, `sync`, `prune`, `create`,
+    /// `set_attribute`, `recover`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Update => "update",
+            Operation::Sync => "sync",
+            Operation::Prune => "prune",
+            Operation::Create => "create",
+            Operation::SetAttribute => "set_attribute",
+            Operation::Recover => "recover",
+        }
+    }
+}
+
 /// What kind of file changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,8 +154,18 @@ pub struct Recovery {
     /// Whether a journal was found and replayed: the interrupted operation
     /// is now complete.
     pub replayed: bool,
+    /// The operation the journal recorded (`update`, `sync`, ...), when it
+    /// says (journals of older versions do not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// Files the replay renamed into place or removed.
     pub files: Vec<String>,
+    /// Files the operation was to write that the file system cannot hold
+    /// (a name too long, in a journal of an older git-ops): their temporary
+    /// files were deleted and the operation finished without them, by
+    /// [`super::Engine::recover`] only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
     /// Temporary files of an operation interrupted before its commit point,
     /// removed (the operation had changed nothing).
     pub removed_temporaries: Vec<String>,

@@ -24,8 +24,8 @@ use super::files::{StoreFiles, WorkingTree};
 use super::listing::SliceFiles;
 use super::migrate;
 use super::outputs::{
-    ActiveView, change_kind, input, loaded_inputs, sha256, stage_store_views, stage_views,
-    stale_reasons,
+    ActiveView, change_kind, for_slice, input, loaded_inputs, sha256, stage_store_views,
+    stage_views, stale_reasons,
 };
 use super::report::{FileKind, Operation, Report, SliceChange, StoreReport};
 use super::slice::{Depth, ViewKind};
@@ -121,7 +121,12 @@ impl Engine<'_> {
             self.options().threads,
             |slice| match cache.hit(store, slice) {
                 Some(clean) => Ok(Settled::Cached(clean.clone())),
-                None => settle_slice(txn, prepared, files, slice, mode),
+                // A file of the slice that cannot be written is a problem of
+                // the slice, reported with the others.
+                None => match settle_slice(txn, prepared, files, slice, mode) {
+                    Err(OperationError::Store(errors)) => Ok(Settled::Failed(errors.errors)),
+                    other => other,
+                },
             },
         );
         let mut report = StoreReport::new(store.name());
@@ -223,7 +228,8 @@ fn settle_slice(
             ))
         })?;
         let path = store.active_folder().join(file_name.to_string());
-        txn.stage_write(&path, FileKind::Active, text.as_bytes())?;
+        txn.stage_write(&path, FileKind::Active, text.as_bytes())
+            .map_err(|e| for_slice(&slice, e))?;
         let new = input(store, &path, &sha256(text.as_bytes()));
         source_inputs.push(new.clone());
         active_inputs.push(new);
@@ -236,7 +242,8 @@ fn settle_slice(
     } else {
         ActiveView::Own
     };
-    let views = stage_views(txn, &slice, &source_inputs, &active_inputs, active)?;
+    let views = stage_views(txn, &slice, &source_inputs, &active_inputs, active)
+        .map_err(|e| for_slice(&slice, e))?;
     let clean = reasons.is_empty() && (mode == Settle::Sync || change.is_none());
     let draft = clean.then(|| {
         let mut files: Vec<(PathBuf, Known)> = stats

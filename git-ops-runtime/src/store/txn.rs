@@ -26,6 +26,18 @@
 //!
 //! If the operation fails before committing, dropping the transaction
 //! deletes its temporary files and the folders it created: nothing changed.
+//!
+//! So that no step can fail after the commit point, staging checks every
+//! target ([`TargetProblem`]): its name and path within the system's
+//! limits, nothing but a regular file (or a symbolic link, which a rename
+//! replaces) where it goes. A journal names the operation that wrote it,
+//! and is replayed only when every step stays inside the folders git-ops
+//! writes ([`Writable`]): a journal that is not git-ops' own is refused
+//! whole, before any step. A replay that fails anyway (something put in the
+//! way after the commit point) names the journal, the operation and the
+//! step; [`recover`] with `finish_without_impossible` finishes an operation
+//! whose step can never be done (a name too long for the file system,
+//! left by an older git-ops) without that file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -37,8 +49,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 
 use super::files::{EntryKind, FolderEntry, StoreFiles};
-use super::report::{Change, FileChange, FileKind, Recovery};
-use crate::format::atomic::{Durability, create_temporary, is_temporary_file, write_atomic};
+use super::migrate::STATE_FILE;
+use super::report::{Change, FileChange, FileKind, Operation, Recovery};
+use crate::format::atomic::{
+    Durability, TEMPORARY_SUFFIX, create_temporary, is_temporary_file, write_atomic,
+};
+use crate::format::filename::SliceFileName;
 
 /// The journal, relative to the project root.
 pub const JOURNAL_FILE: &str = "git_ops/.journal.json";
@@ -71,10 +87,193 @@ pub enum TxnError {
         /// Why.
         message: String,
     },
+    /// A file the operation would write or remove cannot be: found while
+    /// staging, before anything changed.
+    #[error("cannot {action} {path}: {problem}: {}", problem.advice())]
+    Target {
+        /// `write` or `remove`.
+        action: &'static str,
+        /// The file, relative to the project root (absolute outside it).
+        path: String,
+        /// Why.
+        problem: TargetProblem,
+    },
+    /// A journal names a path git-ops does not write: the whole journal is
+    /// refused, before any of its steps.
+    #[error(transparent)]
+    JournalRefused(Box<JournalRefused>),
+    /// A step of a committed operation failed: the operation is decided
+    /// (its journal is on disk) and not finished.
+    #[error(transparent)]
+    Replay(Box<ReplayFailure>),
     /// A crash injected by a test ([`FaultInjector`]): the operation stopped
     /// where it was, without cleaning up.
     #[error("injected crash (test hook)")]
     InjectedCrash,
+}
+
+/// A journal that names a path git-ops does not write ([`TxnError::JournalRefused`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the journal {journal}{} is refused, nothing was done: step {step} of {total} ({what}): {reason}. git-ops replays only renames of its own temporary files and deletions inside the folders it writes; this journal is not one it wrote: inspect it, then delete it",
+    operation.as_deref().map(|o| format!(" of an interrupted {o}")).unwrap_or_default()
+)]
+pub struct JournalRefused {
+    /// The journal, relative to the project root.
+    pub journal: String,
+    /// The operation the journal says it records.
+    pub operation: Option<String>,
+    /// The refused step, from 1.
+    pub step: usize,
+    /// How many steps the journal has.
+    pub total: usize,
+    /// The step, as `rename "from" to "to"` or `remove "path"`.
+    pub what: String,
+    /// Why it is refused.
+    pub reason: String,
+}
+
+/// A step of a committed operation that failed ([`TxnError::Replay`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {} recorded in {journal} cannot be finished: step {step} of {total} ({what}) failed: {cause}; {advice}",
+    operation.as_deref().unwrap_or("git-ops operation")
+)]
+pub struct ReplayFailure {
+    /// The journal, relative to the project root.
+    pub journal: String,
+    /// The operation the journal records, when it says.
+    pub operation: Option<String>,
+    /// The failed step, from 1.
+    pub step: usize,
+    /// How many steps the journal has.
+    pub total: usize,
+    /// The step, as `rename "from" to "to"` or `remove "path"`.
+    pub what: String,
+    /// What went wrong.
+    pub cause: String,
+    /// What to do.
+    pub advice: String,
+}
+
+/// Why a file cannot be written or removed by a rename (checked while
+/// staging, so that no step of a journal can fail on it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetProblem {
+    /// The file name is longer than the file system allows (`NAME_MAX`,
+    /// in bytes).
+    #[error("its name is {bytes} bytes long, and the file system allows at most {max}")]
+    NameTooLong {
+        /// The length of the name, in bytes.
+        bytes: usize,
+        /// The file system's limit.
+        max: usize,
+    },
+    /// The whole path is longer than the system allows (`PATH_MAX`).
+    #[error("its path is {bytes} bytes long, and the system allows at most {max}")]
+    PathTooLong {
+        /// The length of the path, in bytes.
+        bytes: usize,
+        /// The system's limit.
+        max: usize,
+    },
+    /// Something other than a regular file (or a symbolic link) is where
+    /// the file goes: a folder, a FIFO, a socket, a device.
+    #[error("{0} is in the way (git-ops only replaces regular files)")]
+    InTheWay(&'static str),
+}
+
+impl TargetProblem {
+    /// What the user can do about it.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            TargetProblem::NameTooLong { .. } | TargetProblem::PathTooLong { .. } => {
+                "give the slice a shorter name"
+            }
+            TargetProblem::InTheWay(_) => "move it away",
+        }
+    }
+}
+
+/// The longest path the system takes, in bytes (without the final NUL).
+const PATH_MAX: usize = if cfg!(target_os = "linux") {
+    4095
+} else {
+    1023
+};
+
+/// The longest file name the file system of `folder` (or of its nearest
+/// existing ancestor) takes, in bytes.
+fn name_max(folder: &Path) -> usize {
+    #[cfg(target_os = "linux")]
+    for dir in folder.ancestors() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        match rustix::fs::statvfs(dir) {
+            Ok(stat) => {
+                return usize::try_from(stat.f_namemax)
+                    .ok()
+                    .filter(|&max| max > 0)
+                    .unwrap_or(255);
+            }
+            Err(rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = folder;
+    255
+}
+
+/// What kind of entry is in the way of a file, if any.
+fn in_the_way(metadata: &fs::Metadata) -> Option<&'static str> {
+    kind_in_the_way(metadata.file_type())
+}
+
+/// [`in_the_way`] from the type of an entry.
+fn kind_in_the_way(kind: fs::FileType) -> Option<&'static str> {
+    if kind.is_file() || kind.is_symlink() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("something other than a file")
+}
+
+/// The name and path length of `target` against the limits; `name_max` is
+/// its folder's.
+fn check_lengths(target: &Path, name_max: usize) -> Result<(), TargetProblem> {
+    let name = target.file_name().map_or(0, |n| n.len());
+    if name > name_max {
+        return Err(TargetProblem::NameTooLong {
+            bytes: name,
+            max: name_max,
+        });
+    }
+    let path = target.as_os_str().len();
+    if path > PATH_MAX {
+        return Err(TargetProblem::PathTooLong {
+            bytes: path,
+            max: PATH_MAX,
+        });
+    }
+    Ok(())
 }
 
 fn io_error<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> TxnError + 'p {
@@ -138,6 +337,10 @@ struct State {
     created: Vec<PathBuf>,
     /// Folders known to exist (no need to check again).
     folders: BTreeSet<PathBuf>,
+    /// The longest file name of each folder's file system, as asked.
+    name_max: BTreeMap<PathBuf, usize>,
+    /// Folders to create at the commit, even without a file in them.
+    ensured: BTreeSet<PathBuf>,
     /// Committed or crashed: dropping must not clean up.
     finished: bool,
 }
@@ -147,6 +350,7 @@ struct State {
 #[derive(Debug)]
 pub struct Transaction {
     root: PathBuf,
+    operation: Operation,
     durability: Durability,
     fault: Option<FaultInjector>,
     state: Mutex<State>,
@@ -162,9 +366,24 @@ enum Step {
     Remove(String),
 }
 
+impl Step {
+    /// The step for messages, its paths quoted as in the journal.
+    fn describe(&self) -> String {
+        match self {
+            Step::Rename { from, to } => format!("rename {from:?} to {to:?}"),
+            Step::Remove(path) => format!("remove {path:?}"),
+        }
+    }
+}
+
+/// The journal file. `operation` (`update`, `sync`, ...) was added after
+/// the first release of format 1: a journal without it is still read, and
+/// older programs ignore it.
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
     git_ops_journal: u64,
+    #[serde(default)]
+    operation: Option<String>,
     steps: Vec<Step>,
 }
 
@@ -172,18 +391,21 @@ struct Journal {
 #[derive(Serialize)]
 struct JournalRef<'a> {
     git_ops_journal: u64,
+    operation: &'a str,
     steps: &'a [Step],
 }
 
 impl Transaction {
-    /// A transaction on the project at `root`.
+    /// A transaction of `operation` on the project at `root`.
     pub(crate) fn new(
         root: &Path,
+        operation: Operation,
         durability: Durability,
         fault: Option<FaultInjector>,
     ) -> Transaction {
         Transaction {
             root: root.to_path_buf(),
+            operation,
             durability,
             fault,
             state: Mutex::new(State::default()),
@@ -212,16 +434,35 @@ impl Transaction {
         self.tick()?;
         let folder = target.parent().unwrap_or(Path::new("."));
         self.create_folders(folder)?;
+        // A view file is only checked by length here: what is in its place
+        // is checked with one listing per folder before the commit
+        // ([`Transaction::check_views`]), which saves a `stat` per file.
+        let existing = match kind {
+            FileKind::View => {
+                let max = self.name_max(folder);
+                check_lengths(target, max).map_err(|problem| TxnError::Target {
+                    action: "write",
+                    path: self.shown(target),
+                    problem,
+                })?;
+                None
+            }
+            _ => self.check_target(target, "write")?,
+        };
         let (temporary, mut file) =
             create_temporary(target).map_err(io_error("create a temporary file for", target))?;
         // A replaced file keeps its permissions (but view files, which only
-        // git-ops writes: one `stat` less per file).
-        let written = file.write_all(bytes).and_then(|()| match kind {
-            FileKind::View => Ok(()),
-            _ => match fs::metadata(target) {
-                Ok(metadata) => file.set_permissions(metadata.permissions()),
-                Err(_) => Ok(()),
-            },
+        // git-ops writes); a link's are those of the file it points to.
+        let permissions = match (kind, existing) {
+            (FileKind::View, _) | (_, None) => None,
+            (_, Some(metadata)) if metadata.file_type().is_symlink() => {
+                fs::metadata(target).ok().map(|m| m.permissions())
+            }
+            (_, Some(metadata)) => Some(metadata.permissions()),
+        };
+        let written = file.write_all(bytes).and_then(|()| match permissions {
+            Some(permissions) => file.set_permissions(permissions),
+            None => Ok(()),
         });
         drop(file);
         if let Err(source) = written {
@@ -245,8 +486,128 @@ impl Transaction {
         Ok(())
     }
 
+    /// Checks that `target` can be written (or removed) by a rename: its
+    /// name and path within the limits of the system, nothing but a
+    /// regular file or a symbolic link where it goes. Returns what is there
+    /// now (not followed), `None` when nothing is.
+    pub(crate) fn check_target(
+        &self,
+        target: &Path,
+        action: &'static str,
+    ) -> Result<Option<fs::Metadata>, TxnError> {
+        let refuse = |problem| TxnError::Target {
+            action,
+            path: self.shown(target),
+            problem,
+        };
+        let folder = target.parent().unwrap_or(Path::new("."));
+        let max = self.name_max(folder);
+        check_lengths(target, max).map_err(refuse)?;
+        match fs::symlink_metadata(target) {
+            Ok(metadata) => match in_the_way(&metadata) {
+                Some(what) => Err(refuse(TargetProblem::InTheWay(what))),
+                None => Ok(Some(metadata)),
+            },
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(TxnError::Io {
+                action: "look at",
+                path: target.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Checks that nothing but a regular file (or a symbolic link) is
+    /// where a staged view file goes, with one listing of each view folder
+    /// (the types of its entries come with the listing). Before the commit
+    /// point, and by dry runs.
+    pub(crate) fn check_views(&self) -> Result<(), TxnError> {
+        let mut by_folder: BTreeMap<PathBuf, BTreeMap<std::ffi::OsString, &'static str>> =
+            BTreeMap::new();
+        for (target, staged) in &self.state().staged {
+            let (kind, action) = match staged {
+                Staged::Write { kind, .. } => (kind, "write"),
+                Staged::Remove { kind } => (kind, "remove"),
+            };
+            if *kind != FileKind::View {
+                continue;
+            }
+            if let (Some(folder), Some(name)) = (target.parent(), target.file_name()) {
+                by_folder
+                    .entry(folder.to_path_buf())
+                    .or_default()
+                    .insert(name.to_os_string(), action);
+            }
+        }
+        for (folder, names) in by_folder {
+            let entries = match fs::read_dir(&folder) {
+                Ok(entries) => entries,
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(source) => {
+                    return Err(TxnError::Io {
+                        action: "list the folder",
+                        path: folder,
+                        source,
+                    });
+                }
+            };
+            for entry in entries {
+                let entry = entry.map_err(io_error("list the folder", &folder))?;
+                let Some(action) = names.get(&entry.file_name()) else {
+                    continue;
+                };
+                let kind = entry
+                    .file_type()
+                    .map_err(io_error("look at", &entry.path()))?;
+                if let Some(what) = kind_in_the_way(kind) {
+                    return Err(TxnError::Target {
+                        action,
+                        path: self.shown(&entry.path()),
+                        problem: TargetProblem::InTheWay(what),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The longest file name in `folder`, asked once per folder.
+    fn name_max(&self, folder: &Path) -> usize {
+        if let Some(max) = self.state().name_max.get(folder) {
+            return *max;
+        }
+        let max = name_max(folder);
+        self.state().name_max.insert(folder.to_path_buf(), max);
+        max
+    }
+
+    /// Makes sure `folder` exists once the transaction commits (it is
+    /// created then, before the commit point; a dry run creates nothing).
+    pub(crate) fn ensure_folder(&self, folder: &Path) -> Result<(), TxnError> {
+        match fs::metadata(folder) {
+            Ok(metadata) if metadata.is_dir() => return Ok(()),
+            Ok(metadata) => {
+                return Err(TxnError::Target {
+                    action: "create the folder",
+                    path: self.shown(folder),
+                    problem: TargetProblem::InTheWay(in_the_way(&metadata).unwrap_or("a file")),
+                });
+            }
+            Err(_) => {}
+        }
+        let max = self.name_max(folder.parent().unwrap_or(Path::new(".")));
+        check_lengths(folder, max).map_err(|problem| TxnError::Target {
+            action: "create the folder",
+            path: self.shown(folder),
+            problem,
+        })?;
+        self.state().ensured.insert(folder.to_path_buf());
+        Ok(())
+    }
+
     /// Stages the deletion of `target` (a missing file is fine).
-    pub(crate) fn stage_remove(&self, target: &Path, kind: FileKind) {
+    pub(crate) fn stage_remove(&self, target: &Path, kind: FileKind) -> Result<(), TxnError> {
+        self.check_target(target, "remove")?;
         let mut state = self.state();
         if let Some(Staged::Write { temporary, .. }) = state
             .staged
@@ -254,6 +615,7 @@ impl Transaction {
         {
             state.superseded.push(temporary);
         }
+        Ok(())
     }
 
     /// Whether `target` is staged for writing or removal.
@@ -329,6 +691,16 @@ impl Transaction {
     /// Lands every staged change (see the module documentation) and
     /// returns them, sorted by path.
     pub(crate) fn commit(self) -> Result<Vec<FileChange>, TxnError> {
+        // Before the commit point: a folder in the way of a view file, or a
+        // folder that cannot be created, stops the operation with nothing
+        // changed (but the folders created).
+        self.check_views()?;
+        let ensured = std::mem::take(&mut self.state().ensured);
+        for folder in ensured {
+            if !folder.is_dir() {
+                fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
+            }
+        }
         let (steps, changes, folders) = {
             let state = self.state();
             // By rank, then by path (the map's order; the sort is stable).
@@ -386,6 +758,7 @@ impl Transaction {
         // the operation (tens of thousands for a full sync).
         let text = serde_json::to_vec(&JournalRef {
             git_ops_journal: JOURNAL_FORMAT,
+            operation: self.operation.as_str(),
             steps: &steps,
         })
         .expect("a journal serialises");
@@ -400,9 +773,15 @@ impl Transaction {
         })?;
         // Committed: from here on, a failure leaves the journal for a replay.
         self.state().finished = true;
-        for step in &steps {
+        let replay = Replay {
+            root: &self.root,
+            operation: Some(self.operation.as_str()),
+            total: steps.len(),
+            finish_without_impossible: false,
+        };
+        for (i, step) in steps.iter().enumerate() {
             self.tick()?;
-            apply(&self.root, step)?;
+            replay.apply(i, step)?;
         }
         if self.durability == Durability::Fsync {
             sync_folders(folders.iter().map(PathBuf::as_path))?;
@@ -481,44 +860,293 @@ fn resolve(root: &Path, journal_path: &str) -> PathBuf {
     }
 }
 
-/// Applies one step; done already counts as done.
-fn apply(root: &Path, step: &Step) -> Result<(), TxnError> {
-    match step {
-        Step::Rename { from, to } => {
-            let (from, to) = (resolve(root, from), resolve(root, to));
-            match fs::rename(&from, &to) {
-                Ok(()) => Ok(()),
-                // Renamed before the crash.
-                Err(error) if error.kind() == io::ErrorKind::NotFound && !from.exists() => Ok(()),
-                Err(source) => Err(TxnError::Io {
-                    action: "rename a staged file onto",
-                    path: to,
-                    source,
-                }),
+/// The steps of a journal being applied, for their messages.
+struct Replay<'a> {
+    root: &'a Path,
+    operation: Option<&'a str>,
+    total: usize,
+    /// A rename whose target name the file system cannot hold is dropped
+    /// (its temporary file deleted) instead of failing.
+    finish_without_impossible: bool,
+}
+
+/// What applying a step did.
+enum Applied {
+    Done,
+    /// Dropped: its target cannot exist on this file system.
+    Dropped,
+}
+
+impl Replay<'_> {
+    fn fail(&self, i: usize, step: &Step, cause: String, advice: String) -> TxnError {
+        TxnError::Replay(Box::new(ReplayFailure {
+            journal: JOURNAL_FILE.to_owned(),
+            operation: self.operation.map(str::to_owned),
+            step: i + 1,
+            total: self.total,
+            what: step.describe(),
+            cause,
+            advice,
+        }))
+    }
+
+    /// Applies step `i`; done already counts as done.
+    fn apply(&self, i: usize, step: &Step) -> Result<Applied, TxnError> {
+        let again = "then run `git-ops project recover`";
+        let io_failure = |target: &Path, error: io::Error| {
+            let advice = match fs::symlink_metadata(target)
+                .ok()
+                .as_ref()
+                .and_then(in_the_way)
+            {
+                Some(what) => format!(
+                    "{what} is in the way: move {} away, {again}",
+                    shown(self.root, target)
+                ),
+                None => format!("remove the cause, {again}"),
+            };
+            self.fail(i, step, error.to_string(), advice)
+        };
+        match step {
+            Step::Rename { from, to } => {
+                let (from, to) = (resolve(self.root, from), resolve(self.root, to));
+                if fs::symlink_metadata(&from).is_err() {
+                    // Renamed before the crash.
+                    return Ok(Applied::Done);
+                }
+                let folder = to.parent().unwrap_or(Path::new("."));
+                if let Err(problem) = check_lengths(&to, name_max(folder)) {
+                    if self.finish_without_impossible {
+                        let _ = fs::remove_file(&from);
+                        return Ok(Applied::Dropped);
+                    }
+                    return Err(self.fail(
+                        i,
+                        step,
+                        problem.to_string(),
+                        "this file can never be written: run `git-ops project recover`, which finishes the operation without it".to_owned(),
+                    ));
+                }
+                match fs::rename(&from, &to) {
+                    Ok(()) => Ok(Applied::Done),
+                    Err(error) if error.kind() == io::ErrorKind::NotFound && !from.exists() => {
+                        Ok(Applied::Done)
+                    }
+                    Err(error) => Err(io_failure(&to, error)),
+                }
             }
-        }
-        Step::Remove(target) => {
-            let target = resolve(root, target);
-            match fs::remove_file(&target) {
-                Ok(()) => Ok(()),
-                Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-                Err(source) => Err(TxnError::Io {
-                    action: "remove",
-                    path: target,
-                    source,
-                }),
+            Step::Remove(target) => {
+                let target = resolve(self.root, target);
+                match fs::remove_file(&target) {
+                    Ok(()) => Ok(Applied::Done),
+                    Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Applied::Done),
+                    Err(error) => Err(io_failure(&target, error)),
+                }
             }
         }
     }
 }
 
+/// The places a journal may name: the folders git-ops writes, each with
+/// the file names it writes there, and the files it never writes through
+/// a journal. Built from the registered stores and the configuration, never
+/// from the journal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Writable {
+    /// Source folders: slice files without a version.
+    pub(crate) sources: BTreeSet<PathBuf>,
+    /// Active folders: versioned slice files, the migration state file.
+    pub(crate) active: BTreeSet<PathBuf>,
+    /// `git_ops/views/<store>`: the index files.
+    pub(crate) view_indexes: BTreeSet<PathBuf>,
+    /// `git_ops/views/<store>/<kind>`: the view files.
+    pub(crate) views: BTreeSet<PathBuf>,
+    /// The JSON Schema files of the configuration.
+    pub(crate) schemas: BTreeSet<PathBuf>,
+    /// Files no journal may name, wherever they are (the project file, the
+    /// configuration, the lock, the journal).
+    pub(crate) reserved: BTreeSet<PathBuf>,
+}
+
+/// The index files of a store's views.
+const VIEW_INDEXES: [&str; 2] = ["source.json", "active.json"];
+
+impl Writable {
+    /// Why `path` may not be the target of a step (a removal when
+    /// `remove`), or `None` when it may.
+    fn refuses(&self, path: &Path, remove: bool) -> Option<&'static str> {
+        if self.reserved.contains(path) {
+            return Some("git-ops never writes this file through a journal");
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let slice_file = SliceFileName::parse(name)
+            .ok()
+            .filter(|f| !name.starts_with('.') && f.format().is_ok());
+        let fits = (self.active.contains(folder)
+            && (slice_file.as_ref().is_some_and(|f| f.version.is_some())
+                || (!remove && name == STATE_FILE)))
+            || (self.views.contains(folder)
+                && slice_file
+                    .as_ref()
+                    .is_some_and(|f| f.version.is_none() && f.extension == "json"))
+            || (!remove
+                && ((self.sources.contains(folder)
+                    && slice_file.as_ref().is_some_and(|f| f.version.is_none()))
+                    || (self.view_indexes.contains(folder) && VIEW_INDEXES.contains(&name))
+                    || self.schemas.contains(path)));
+        if fits {
+            return None;
+        }
+        let known = self.active.contains(folder)
+            || self.views.contains(folder)
+            || self.sources.contains(folder)
+            || self.view_indexes.contains(folder);
+        Some(if known && remove {
+            "git-ops never removes such a file"
+        } else if known {
+            "git-ops never writes a file of this name there"
+        } else {
+            "it is outside the folders git-ops writes (the source, active and view folders of the registered stores, their JSON Schema files)"
+        })
+    }
+}
+
+/// A path of a journal, checked: relative (or absolute outside the
+/// project), without empty, `.` or `..` parts, NUL or backslash.
+fn journal_target(root: &Path, text: &str) -> Result<PathBuf, &'static str> {
+    if text.is_empty() {
+        return Err("the path is empty");
+    }
+    if text.contains('\0') {
+        return Err("the path contains a NUL character");
+    }
+    if text.contains('\\') {
+        return Err("the path contains a backslash");
+    }
+    let path = Path::new(text);
+    let relative = match text.strip_prefix('/') {
+        Some(rest) => {
+            if path.starts_with(root) {
+                return Err(
+                    "the path is absolute inside the project (git-ops writes those relative to it)",
+                );
+            }
+            rest
+        }
+        None if path.is_absolute() || path.has_root() => return Err("the path is absolute"),
+        None => text,
+    };
+    if relative
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err("the path has an empty, `.` or `..` part");
+    }
+    Ok(resolve(root, text))
+}
+
+/// Whether `temporary` is the name of a temporary file git-ops makes for a
+/// file named `target`: `.<start of target>.<pid>-<n>.git-ops.tmp`.
+fn is_temporary_of(temporary: &str, target: &str) -> bool {
+    let Some(inner) = temporary
+        .strip_prefix('.')
+        .and_then(|t| t.strip_suffix(TEMPORARY_SUFFIX))
+    else {
+        return false;
+    };
+    let Some((prefix, id)) = inner.rsplit_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    !prefix.is_empty()
+        && target.starts_with(prefix)
+        && id
+            .split_once('-')
+            .is_some_and(|(pid, n)| digits(pid) && digits(n))
+}
+
+/// Checks every step of a journal before any is applied: each path inside
+/// the folders git-ops writes (not through a symbolic link leading out of
+/// the project), each rename from a temporary file git-ops makes, in the
+/// folder of its target.
+fn check_journal(root: &Path, writable: &Writable, journal: &Journal) -> Result<(), TxnError> {
+    let canonical_root = fs::canonicalize(root).ok();
+    for (i, step) in journal.steps.iter().enumerate() {
+        let refuse = |reason: String| {
+            TxnError::JournalRefused(Box::new(JournalRefused {
+                journal: JOURNAL_FILE.to_owned(),
+                operation: journal.operation.clone(),
+                step: i + 1,
+                total: journal.steps.len(),
+                what: step.describe(),
+                reason,
+            }))
+        };
+        let (to, remove) = match step {
+            Step::Rename { to, .. } => (to, false),
+            Step::Remove(path) => (path, true),
+        };
+        let target = journal_target(root, to).map_err(|r| refuse(r.to_owned()))?;
+        if let Some(reason) = writable.refuses(&target, remove) {
+            return Err(refuse(reason.to_owned()));
+        }
+        let folder = target.parent().unwrap_or(Path::new("."));
+        if folder.starts_with(root)
+            && let Some(canonical_root) = &canonical_root
+        {
+            match fs::canonicalize(folder) {
+                Ok(canonical) if canonical.starts_with(canonical_root) => {}
+                Ok(_) => {
+                    return Err(refuse(
+                        "its folder leads out of the project through a symbolic link".to_owned(),
+                    ));
+                }
+                // A missing folder: the step has nothing to do.
+                Err(_) => {}
+            }
+        }
+        if let Step::Rename { from, .. } = step {
+            let source = journal_target(root, from).map_err(|r| refuse(r.to_owned()))?;
+            let same_folder = source.parent() == Some(folder);
+            let names = source
+                .file_name()
+                .and_then(|n| n.to_str())
+                .zip(target.file_name().and_then(|n| n.to_str()));
+            if !same_folder || !names.is_some_and(|(f, t)| is_temporary_of(f, t)) {
+                return Err(refuse(
+                    "it does not rename a temporary file git-ops makes for that file, in its folder"
+                        .to_owned(),
+                ));
+            }
+            match fs::symlink_metadata(&source) {
+                Ok(metadata) if !metadata.is_file() => {
+                    return Err(refuse(
+                        "its temporary file is not a regular file".to_owned(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Finishes an interrupted operation: replays its journal if there is one,
 /// then deletes leftover temporary files in `folders` (the folders the
 /// project's operations write to).
+///
+/// The journal is checked whole first ([`Writable`]); a refused journal
+/// changes nothing. With `finish_without_impossible`, a rename whose target
+/// name the file system cannot hold is dropped (listed in
+/// [`Recovery::dropped`]) instead of failing: the operation is finished
+/// without that file.
 pub(crate) fn recover(
     root: &Path,
+    writable: &Writable,
     folders: &[PathBuf],
     durability: Durability,
+    finish_without_impossible: bool,
 ) -> Result<Recovery, TxnError> {
     let mut recovery = Recovery::default();
     let journal_path = root.join(JOURNAL_FILE);
@@ -535,16 +1163,26 @@ pub(crate) fn recover(
                     message: format!("unknown journal format {}", journal.git_ops_journal),
                 });
             }
+            check_journal(root, writable, &journal)?;
+            let replay = Replay {
+                root,
+                operation: journal.operation.as_deref(),
+                total: journal.steps.len(),
+                finish_without_impossible,
+            };
             let mut touched = BTreeSet::new();
-            for step in &journal.steps {
-                apply(root, step)?;
+            for (i, step) in journal.steps.iter().enumerate() {
+                let applied = replay.apply(i, step)?;
                 let target = match step {
                     Step::Rename { to, .. } => to,
                     Step::Remove(target) => target,
                 };
                 let target = resolve(root, target);
                 touched.insert(target.parent().unwrap_or(Path::new(".")).to_path_buf());
-                recovery.files.push(shown(root, &target));
+                match applied {
+                    Applied::Done => recovery.files.push(shown(root, &target)),
+                    Applied::Dropped => recovery.dropped.push(shown(root, &target)),
+                }
             }
             if durability == Durability::Fsync {
                 sync_folders(touched.iter().map(PathBuf::as_path))?;
@@ -552,6 +1190,7 @@ pub(crate) fn recover(
             fs::remove_file(&journal_path)
                 .map_err(io_error("remove the journal", &journal_path))?;
             recovery.replayed = true;
+            recovery.operation = journal.operation;
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
         Err(source) => {

@@ -3,8 +3,10 @@
 //!
 //! For every selected store:
 //!
-//! 1. a new active folder gets its migration state file; pending migrations
-//!    are applied to every file ([`super::migrate`]);
+//! 1. a missing source folder is created; a new active folder gets its
+//!    migration state file; pending migrations are applied to every file
+//!    and the files they change are written normalised
+//!    ([`super::migrate`]);
 //! 2. the slices are read through what step 1 staged, a batch at a time in
 //!    parallel, and processed one by one in name order: processors fill
 //!    their fields ([`super::processors`]), then a source file whose
@@ -33,8 +35,8 @@ use super::files::WorkingTree;
 use super::listing::{SliceFiles, StoreListing};
 use super::migrate;
 use super::outputs::{
-    ActiveView, change_kind, loaded_inputs, sha256, stage_if_different, stage_store_views,
-    stage_views,
+    ActiveView, change_kind, for_slice, loaded_inputs, sha256, stage_if_different,
+    stage_store_views, stage_views,
 };
 use super::processors::{Processing, StoreScopeIndex};
 use super::record::SliceView;
@@ -43,6 +45,7 @@ use super::slice::{Depth, LoadedSlice, ViewKind};
 use super::txn::{Staging, Transaction};
 use super::used_values::{LazyUsedValues, UsedValuesQuery, UsedValuesSource};
 use crate::document::json_schema;
+use crate::format::filename::SliceFileName;
 use crate::format::json::to_json;
 use serde_json::Value;
 
@@ -94,6 +97,9 @@ impl Engine<'_> {
         } = prepared;
         migrations.check(registered, true)?;
         let mut report = StoreReport::new(store.name());
+        // The source folder, where the user adds slices (as the Python
+        // module's update does for every store).
+        txn.ensure_folder(store.source_folder())?;
         migrate::stage_fresh_state(txn, migrations)?;
         migrate::apply(txn, &WorkingTree, store, registered, migrations)?;
         report.migrations = migrations.pending.clone();
@@ -305,7 +311,8 @@ impl Engine<'_> {
             let file_form = store.documents().for_file(&document);
             if slice.raw_source() != Some(&file_form) {
                 let text = file.format.write(&file_form);
-                txn.stage_write(&file.path, FileKind::Source, text.as_bytes())?;
+                txn.stage_write(&file.path, FileKind::Source, text.as_bytes())
+                    .map_err(|e| for_slice(slice, e))?;
                 slice.replace_source(document, sha256(text.as_bytes()))?;
                 rewritten = true;
             }
@@ -315,6 +322,15 @@ impl Engine<'_> {
             used.replace(&name, slice.view()?)?;
         }
         let change = change_kind(slice);
+        if let Some(change) = &change
+            && let Ok(file_name) = SliceFileName::active(&name, change.version)
+        {
+            // The file the next sync writes: refused now, by the check
+            // before a merge, rather than by the sync after it.
+            let path = store.active_folder().join(file_name.to_string());
+            txn.check_target(&path, "write")
+                .map_err(|e| for_slice(slice, e))?;
+        }
         let source_inputs = loaded_inputs(slice, true);
         let active_inputs = loaded_inputs(slice, false);
         let active = if change.is_some() {
@@ -322,7 +338,8 @@ impl Engine<'_> {
         } else {
             ActiveView::SameAsSource
         };
-        let views = stage_views(txn, slice, &source_inputs, &active_inputs, active)?;
+        let views = stage_views(txn, slice, &source_inputs, &active_inputs, active)
+            .map_err(|e| for_slice(slice, e))?;
         if let Some(change) = change {
             report.slices.push(change);
             return Ok(None);
