@@ -25,6 +25,8 @@
 //!   ([`ReadErrorKind::NotAMapping`]);
 //! - a key that appears twice in one mapping is refused
 //!   ([`ReadErrorKind::DuplicateKey`]; the original silently keeps the last);
+//! - YAML anchors and aliases are expanded, within a bound on what they
+//!   copy (nodes and bytes, checked before copying: [`alias_byte_limit`]);
 //! - values JSON cannot hold are refused: integers outside
 //!   `i64::MIN..=u64::MAX`, `.inf`/`.nan`, non-string YAML keys,
 //!   `!!binary`/`!!set`/`!!omap`/`!!pairs` and unknown tags.
@@ -37,7 +39,7 @@
 mod json;
 mod yaml;
 
-pub use yaml::MAX_ALIAS_NODES;
+pub use yaml::{ALIAS_BYTES_FACTOR, ALIAS_BYTES_FLOOR, MAX_ALIAS_NODES, alias_byte_limit};
 
 use serde_json::{Map, Value};
 
@@ -188,7 +190,19 @@ pub enum ReadErrorKind {
     /// (PyYAML refuses them too). Quote them for strings.
     #[error("plain {0:?} is reserved in YAML 1.1 outside mapping keys: quote it for a string")]
     ReservedScalar(String),
-    /// YAML aliases expand to too many nodes (an "alias bomb").
-    #[error("aliases expand to more than {0} nodes")]
+    /// YAML anchors and aliases copy too many nodes (an "alias bomb"):
+    /// more than [`MAX_ALIAS_NODES`], at the alias (or anchored node) that
+    /// crosses the bound.
+    #[error("anchors and aliases expand to more than {0} nodes")]
     TooManyNodes(usize),
+    /// YAML anchors and aliases copy more text than the bound of the file
+    /// ([`alias_byte_limit`]: ten times its size, at least 1 MiB), at the
+    /// alias (or anchored node) that crosses it.
+    #[error(
+        "anchors and aliases expand to more than {limit} bytes of text (the bound is 10 times the file's size, at least 1 MiB): use fewer aliases"
+    )]
+    AliasesTooLarge {
+        /// The bound for this file, in bytes.
+        limit: usize,
+    },
 }

@@ -11,9 +11,10 @@
 //! - the tags `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`,
 //!   `!!map` and `!!timestamp` are honoured; other tags are refused;
 //! - timestamps stay strings (PyYAML makes dates, which JSON cannot hold);
-//! - anchors and aliases are expanded (an alias inside its own anchor, an
-//!   anchor defined twice and an expansion beyond [`MAX_ALIAS_NODES`] nodes
-//!   are refused); merge keys (`<<: *base`, `<<: [*a, *b]`) are merged as
+//! - anchors and aliases are expanded (an alias inside its own anchor and an
+//!   anchor defined twice are refused, and so are copies beyond
+//!   [`MAX_ALIAS_NODES`] nodes or [`alias_byte_limit`] bytes of text,
+//!   checked before each copy is made); merge keys (`<<: *base`, `<<: [*a, *b]`) are merged as
 //!   PyYAML 6 does: merged keys first, in the order of the sources, the
 //!   mapping's own keys override; sources that disagree on a key the
 //!   mapping does not set are refused (PyYAML versions disagree there);
@@ -34,8 +35,25 @@ use crate::format::Position;
 use crate::format::yaml::events::{Anchor, EventKind, Events, SyntaxError, Tag};
 use crate::format::yaml::resolver::{self, Implicit, ScalarProblem};
 
-/// How many nodes aliases may add to a document, all aliases together.
+/// How many nodes anchors and aliases may copy in one document, all
+/// together.
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// The bytes of text anchors and aliases may copy in any document, however
+/// small: 1 MiB.
+pub const ALIAS_BYTES_FLOOR: usize = 1 << 20;
+
+/// How many times its own size a document's anchors and aliases may copy.
+pub const ALIAS_BYTES_FACTOR: usize = 10;
+
+/// The bytes of text anchors and aliases may copy in a document of
+/// `text_len` bytes: [`ALIAS_BYTES_FACTOR`] times its size, at least
+/// [`ALIAS_BYTES_FLOOR`].
+pub fn alias_byte_limit(text_len: usize) -> usize {
+    text_len
+        .saturating_mul(ALIAS_BYTES_FACTOR)
+        .max(ALIAS_BYTES_FLOOR)
+}
 
 const CORE: &str = "tag:yaml.org,2002:";
 
@@ -92,8 +110,62 @@ enum Frame {
 /// What every node carries: where it starts, its anchor, its size.
 struct Head {
     start: Position,
-    anchor: Option<usize>,
+    /// The parser's id of its anchor, and where the anchor is written.
+    anchor: Option<(usize, Position)>,
+    size: Size,
+}
+
+/// The size of a node: how many nodes it holds (itself included) and the
+/// bytes of its scalars (keys included), as read.
+#[derive(Clone, Copy, Default)]
+struct Size {
     nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
+/// What anchors and aliases may still copy.
+///
+/// Expanding an alias copies the anchored node; so does keeping an anchored
+/// node for later aliases. Both are charged here *before* the copy is made,
+/// so a document that would expand to gigabytes ("billion laughs", a huge
+/// string aliased many times, anchors nested in anchors) is refused at the
+/// alias or anchor that crosses a bound, having spent at most the bound.
+struct Budget {
+    copied: Size,
+    byte_limit: usize,
+}
+
+impl Budget {
+    fn new(text_len: usize) -> Budget {
+        Budget {
+            copied: Size::default(),
+            byte_limit: alias_byte_limit(text_len),
+        }
+    }
+
+    /// Charges a copy of a node of `size`, made at `at`.
+    fn charge(&mut self, size: Size, at: Position) -> Result<(), ReadError> {
+        self.copied.add(size);
+        if self.copied.nodes > MAX_ALIAS_NODES {
+            return Err(error(ReadErrorKind::TooManyNodes(MAX_ALIAS_NODES), at));
+        }
+        if self.copied.bytes > self.byte_limit {
+            return Err(error(
+                ReadErrorKind::AliasesTooLarge {
+                    limit: self.byte_limit,
+                },
+                at,
+            ));
+        }
+        Ok(())
+    }
 }
 
 enum Key {
@@ -125,7 +197,7 @@ impl Node {
 
 struct Anchored {
     value: Option<Value>,
-    nodes: usize,
+    size: Size,
 }
 
 struct Composer<'a> {
@@ -134,7 +206,7 @@ struct Composer<'a> {
     /// By parser id; `value` is `None` while the anchored node is open.
     anchors: HashMap<usize, Anchored>,
     anchor_names: HashMap<String, Position>,
-    alias_nodes: usize,
+    budget: Budget,
 }
 
 fn error(kind: ReadErrorKind, position: Position) -> ReadError {
@@ -154,7 +226,7 @@ impl<'a> Composer<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             anchor_names: HashMap::new(),
-            alias_nodes: 0,
+            budget: Budget::new(text.len()),
         }
     }
 
@@ -189,21 +261,28 @@ impl<'a> Composer<'a> {
             let head = Head {
                 start,
                 anchor,
-                nodes: 1,
+                size: Size { nodes: 1, bytes: 0 },
             };
             let complete = match event.kind {
                 EventKind::Scalar { value, plain, tag } => {
+                    let bytes = value.len();
                     let node =
                         scalar(value, plain, tag.as_deref()).map_err(|kind| error(kind, start))?;
-                    Some((node, head))
+                    Some((
+                        node,
+                        Head {
+                            size: Size { nodes: 1, bytes },
+                            ..head
+                        },
+                    ))
                 }
                 EventKind::Alias(id) => {
-                    let (value, nodes) = self.alias(id, start)?;
+                    let (value, size) = self.alias(id, start)?;
                     Some((
                         Node::Value(value),
                         Head {
                             anchor: None,
-                            nodes,
+                            size,
                             ..head
                         },
                     ))
@@ -237,12 +316,14 @@ impl<'a> Composer<'a> {
             let Some((node, head)) = complete else {
                 continue;
             };
-            if let (Some(id), Node::Value(value)) = (head.anchor, &node) {
+            if let (Some((id, at)), Node::Value(value)) = (head.anchor, &node) {
+                // Kept for the aliases to come: a copy.
+                self.budget.charge(head.size, at)?;
                 self.anchors.insert(
                     id,
                     Anchored {
                         value: Some(value.clone()),
-                        nodes: head.nodes,
+                        size: head.size,
                     },
                 );
             }
@@ -253,7 +334,7 @@ impl<'a> Composer<'a> {
         }
     }
 
-    fn define_anchor(&mut self, anchor: Anchor<'_>) -> Result<usize, ReadError> {
+    fn define_anchor(&mut self, anchor: Anchor<'_>) -> Result<(usize, Position), ReadError> {
         if let Some(&first) = self.anchor_names.get(anchor.name.as_ref()) {
             return Err(error(
                 ReadErrorKind::DuplicateAnchor {
@@ -269,14 +350,14 @@ impl<'a> Composer<'a> {
             anchor.id,
             Anchored {
                 value: None,
-                nodes: 0,
+                size: Size::default(),
             },
         );
-        Ok(anchor.id)
+        Ok((anchor.id, anchor.start))
     }
 
-    /// The value of the anchored node `id` and its size in nodes.
-    fn alias(&mut self, id: usize, start: Position) -> Result<(Value, usize), ReadError> {
+    /// The value of the anchored node `id` and its size.
+    fn alias(&mut self, id: usize, start: Position) -> Result<(Value, Size), ReadError> {
         let anchored = self
             .anchors
             .get(&id)
@@ -285,11 +366,9 @@ impl<'a> Composer<'a> {
             .value
             .as_ref()
             .ok_or_else(|| error(ReadErrorKind::RecursiveAlias, start))?;
-        self.alias_nodes += anchored.nodes;
-        if self.alias_nodes > MAX_ALIAS_NODES {
-            return Err(error(ReadErrorKind::TooManyNodes(MAX_ALIAS_NODES), start));
-        }
-        Ok((value.clone(), anchored.nodes))
+        let size = anchored.size;
+        self.budget.charge(size, start)?;
+        Ok((value.clone(), size))
     }
 
     /// Ends the innermost collection.
@@ -340,7 +419,7 @@ impl<'a> Composer<'a> {
                 items,
                 head: parent_head,
             } => {
-                parent_head.nodes += head.nodes;
+                parent_head.size.add(head.size);
                 items.push(node.into_value(head.start)?);
             }
             Frame::Mapping {
@@ -349,7 +428,7 @@ impl<'a> Composer<'a> {
                 key,
                 head: parent_head,
             } => {
-                parent_head.nodes += head.nodes;
+                parent_head.size.add(head.size);
                 match key.take() {
                     None => {
                         *key = Some(match node {

@@ -1,0 +1,109 @@
+//! Bad input on the write side, on the `acme` stores: every refusal names
+//! the file, the position and the dict path where they are known, and
+//! leaves every byte on disk as it was (update, sync and the dry run behind
+//! `git-ops project check` alike).
+
+use acme::slices::disk::Volume;
+use acme::slices::tree::Tree;
+use acme::slices::vlan::Vlan;
+use git_ops_runtime::format::Position;
+use git_ops_runtime::format::atomic::Durability;
+use git_ops_runtime::format::read::ReadErrorKind;
+use git_ops_runtime::store::{
+    OperationError, Options, Registry, StoreError, StoreErrorKind, UpdateOptions,
+};
+use git_ops_runtime::testing::TestProject;
+
+/// A project with the three acme stores.
+fn project() -> TestProject {
+    let mut registry = Registry::new();
+    let _ = registry.store::<Vlan>();
+    let _ = registry.store::<Tree>();
+    let _ = registry.store::<Volume>();
+    TestProject::new(registry)
+}
+
+/// The problems of a failed operation.
+fn problems(result: Result<git_ops_runtime::store::Report, OperationError>) -> Vec<StoreError> {
+    match result {
+        Err(OperationError::Store(errors)) => errors.errors,
+        Err(other) => panic!("expected problems with files, got: {other}"),
+        Ok(report) => panic!("expected a refusal, got {report:?}"),
+    }
+}
+
+/// Runs an update, a sync and a dry-run update (what `check` runs) and
+/// returns the problems of each, asserting that none of them changed a
+/// byte of the project.
+fn refused_everywhere(p: &TestProject) -> [Vec<StoreError>; 3] {
+    let before = p.snapshot();
+    let update = problems(p.engine().update(&UpdateOptions::default()));
+    assert_eq!(p.snapshot(), before, "the update changed the project");
+    let sync = problems(p.engine().sync());
+    assert_eq!(p.snapshot(), before, "the sync changed the project");
+    let dry = p.engine().with_options(Options {
+        durability: Durability::None,
+        dry_run: true,
+        cache: false,
+        threads: 2,
+        ..Options::default()
+    });
+    let check = problems(dry.update(&UpdateOptions::default()));
+    assert_eq!(p.snapshot(), before, "the dry run changed the project");
+    [update, sync, check]
+}
+
+fn at(line: usize, column: usize) -> Option<Position> {
+    Some(Position::new(line, column))
+}
+
+// Case 3 of issue 9: aliases bounded by what they copy, not by nodes.
+
+/// `label` anchors a 1 MiB string that `ports` aliases `aliases` times.
+fn aliased_label(aliases: usize) -> String {
+    let mut text = format!("vid: 10\nlabel: &big {}\nports:\n", "x".repeat(1 << 20));
+    text.push_str(&"- *big\n".repeat(aliases));
+    text
+}
+
+#[test]
+fn a_file_whose_aliases_expand_too_far_is_refused() {
+    // 300 aliases would have the update rewrite the 1 MiB file into a
+    // 300 MiB one; 3 000 (3 GiB) or 100 000 (100 GiB) would exhaust the
+    // memory. Each is refused at the alias that crosses ten times the
+    // file's size, having copied at most that.
+    for aliases in [300, 3_000, 100_000] {
+        let p = project();
+        p.write("files/vlan/campus-10.yaml", &aliased_label(aliases));
+        for errors in refused_everywhere(&p) {
+            let [error] = &errors[..] else {
+                panic!("{errors:?}")
+            };
+            assert_eq!(
+                error.file.to_str(),
+                Some("files/vlan/campus-10.yaml"),
+                "{error}"
+            );
+            let StoreErrorKind::Read(ReadErrorKind::AliasesTooLarge { limit }) = error.kind else {
+                panic!("{error}")
+            };
+            // The anchored copy plus k aliases of 1 MiB each: the first k
+            // with (1 + k) MiB above the bound, on line 3 + k.
+            let size = aliased_label(aliases).len();
+            assert_eq!(limit, size * 10);
+            let k = limit / (1 << 20);
+            assert_eq!(error.position, at(3 + k, 3), "{error}");
+            assert_eq!(error.dict_path, None);
+        }
+    }
+}
+
+#[test]
+fn aliases_within_the_bound_are_expanded() {
+    let p = project();
+    p.write("files/vlan/campus-10.yaml", &aliased_label(5));
+    p.update();
+    let source = p.slice::<Vlan>("campus-10").source().unwrap();
+    assert_eq!(source["ports"].as_array().unwrap().len(), 5);
+    assert_eq!(source["ports"][4], source["label"]);
+}
