@@ -107,3 +107,28 @@ fn aliases_within_the_bound_are_expanded() {
     assert_eq!(source["ports"].as_array().unwrap().len(), 5);
     assert_eq!(source["ports"][4], source["label"]);
 }
+
+// YAML 1.1 booleans (docs/validation.md): `yes` is the boolean.
+
+#[test]
+fn a_plain_yes_is_a_boolean_refused_in_a_string_field() {
+    let p = project();
+    p.write("files/vlan/campus-10.yaml", "vid: 10\nlabel: yes\n");
+    for errors in refused_everywhere(&p) {
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "files/vlan/campus-10.yaml:2:8: label: expected a string or null, found the boolean true"
+            ]
+        );
+    }
+    // Quoted, it is the string; in a bool field, plain `off` is false.
+    p.write(
+        "files/vlan/campus-10.yaml",
+        "vid: 10\nlabel: 'yes'\nenabled: off\n",
+    );
+    p.update();
+    let source = p.slice::<Vlan>("campus-10").source().unwrap();
+    assert_eq!(source["label"], "yes");
+    assert_eq!(source["enabled"], false);
+}
