@@ -174,9 +174,16 @@ fn check_value(ty: &ValueType, value: &Value, at: &str, problems: &mut Vec<Strin
     let ok = match ty {
         ValueType::String => value.is_string(),
         ValueType::Bool => value.is_boolean(),
-        ValueType::Int { min, max } => value
-            .as_i64()
-            .is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
+        ValueType::Int { min, max } => {
+            // Without bounds: those of i64.
+            let (lo, hi) = ValueType::INT_BOUNDS;
+            let (lo, hi) = (min.unwrap_or(lo), max.unwrap_or(hi));
+            let int = value
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| value.as_u64().map(i128::from));
+            int.is_some_and(|v| lo <= v && v <= hi)
+        }
         ValueType::Float { min, max } => value
             .as_f64()
             .is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),

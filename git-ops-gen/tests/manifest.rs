@@ -253,3 +253,79 @@ fn invalid_migration_names_are_refused() {
         "{err}"
     );
 }
+
+mod integers {
+    #![allow(missing_docs)]
+    use git_ops_runtime::Slice;
+    use serde::{Deserialize, Serialize};
+
+    /// Integers whose bounds do not fit an i64 (issue 9, case 8).
+    #[derive(Serialize, Deserialize, Slice)]
+    #[slice(store = "integers")]
+    pub struct Integers {
+        #[slice(key)]
+        pub name: String,
+        pub signed: i64,
+        pub unsigned: u64,
+        #[slice(range(min = 10_000_000_000_000_000_000_u64))]
+        pub huge: u64,
+        pub small: i8,
+    }
+}
+
+#[test]
+fn integer_bounds_of_every_type_are_kept_in_the_manifest() {
+    use git_ops_runtime::Slice;
+    use git_ops_runtime::document::DocumentSchema;
+    use serde_json::json;
+
+    let store = integers::Integers::store_schema();
+    let text = manifest::render_manifest(
+        "m",
+        std::slice::from_ref(&store),
+        false,
+        &Default::default(),
+    );
+    // An i64 states no bound; the others state theirs, beyond i64 too.
+    for (field, ty) in [
+        ("signed", r#"{"type": "int"}"#),
+        (
+            "unsigned",
+            r#"{"type": "int", "min": 0, "max": 18446744073709551615}"#,
+        ),
+        (
+            "huge",
+            r#"{"type": "int", "min": 10000000000000000000, "max": 18446744073709551615}"#,
+        ),
+        ("small", r#"{"type": "int", "min": -128, "max": 127}"#),
+    ] {
+        let compact: String = text.split_whitespace().collect();
+        let expected = format!(r#""name":"{field}","field":"value","type":{ty}"#).replace(' ', "");
+        assert!(compact.contains(&expected), "{expected}\n{text}");
+    }
+    let loaded = manifest::parse_manifest("m.json".as_ref(), &text).unwrap();
+    assert_eq!(loaded.stores, [store]);
+    // The plain binary's path: normalising with the store read back.
+    let documents = DocumentSchema::new(&loaded.stores[0]);
+    let doc = |signed: Value, unsigned: Value, huge: Value| json!({"name": "n", "signed": signed, "unsigned": unsigned, "huge": huge, "small": 0});
+    assert!(
+        documents
+            .normalise(&doc(json!(i64::MAX), json!(u64::MAX), json!(u64::MAX)))
+            .is_ok()
+    );
+    let errors = documents
+        .normalise(&doc(
+            json!(9_223_372_036_854_775_808_u64),
+            json!(-1),
+            json!(9_999_999_999_999_999_999_u64),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        errors.to_string().lines().collect::<Vec<_>>(),
+        [
+            "signed: expected an integer between -9223372036854775808 and 9223372036854775807, found the integer 9223372036854775808",
+            "unsigned: expected an integer between 0 and 18446744073709551615, found the integer -1",
+            "huge: expected an integer between 10000000000000000000 and 18446744073709551615, found the integer 9999999999999999999",
+        ]
+    );
+}

@@ -418,7 +418,10 @@ impl Generator<'_> {
             ValueType::Bool => json!(self.rng.chance(50)),
             ValueType::Int { min, max } => json!(self.int_in(*min, *max)),
             ValueType::Float { min, max } => {
-                let base = self.int_in(min.map(|m| m.ceil() as i64), max.map(|m| m.floor() as i64));
+                let base = self.int_in(
+                    min.map(|m| m.ceil() as i128),
+                    max.map(|m| m.floor() as i128),
+                );
                 if self.rng.chance(50) {
                     json!(base as f64)
                 } else {
@@ -452,10 +455,10 @@ impl Generator<'_> {
         }
     }
 
-    fn int_in(&mut self, min: Option<i64>, max: Option<i64>) -> i64 {
+    fn int_in(&mut self, min: Option<i128>, max: Option<i128>) -> i64 {
         let lo = min.unwrap_or(-3).max(-3);
         let hi = max.unwrap_or(3).min(lo + 6);
-        lo + self.rng.below((hi - lo + 1) as u64) as i64
+        (lo + i128::from(self.rng.below((hi - lo + 1) as u64))) as i64
     }
 
     /// A value of the wrong type or out of range.
@@ -509,7 +512,10 @@ impl Generator<'_> {
                 })
             }
             ValueType::Float { min, max } => {
-                let int = self.int_in(min.map(|m| m.ceil() as i64), max.map(|m| m.floor() as i64));
+                let int = self.int_in(
+                    min.map(|m| m.ceil() as i128),
+                    max.map(|m| m.floor() as i128),
+                );
                 Some(json!(format!("{int}.0")))
             }
             ValueType::Bool => Some(

@@ -132,3 +132,47 @@ fn a_plain_yes_is_a_boolean_refused_in_a_string_field() {
     assert_eq!(source["label"], "yes");
     assert_eq!(source["enabled"], false);
 }
+
+// Case 8 of issue 9: an `i64` accepts exactly the i64 range.
+
+#[test]
+fn an_integer_beyond_its_type_is_refused() {
+    let p = project();
+    let range = "expected an integer between -9223372036854775808 and 9223372036854775807";
+    for (text, message) in [
+        (
+            "vid: 9223372036854775808\n",
+            format!("files/vlan/campus-10.yaml:1:6: vid: {range}, found the integer 9223372036854775808"),
+        ),
+        (
+            "vid: 18446744073709551615\n",
+            format!("files/vlan/campus-10.yaml:1:6: vid: {range}, found the integer 18446744073709551615"),
+        ),
+        (
+            "vid: '-9223372036854775809'\n",
+            format!(
+                r#"files/vlan/campus-10.yaml:1:6: vid: {range}, found the string "-9223372036854775809""#
+            ),
+        ),
+        // Beyond 64 bits no file can hold it.
+        (
+            "vid: 18446744073709551616\n",
+            r#"files/vlan/campus-10.yaml:1:6: "18446744073709551616" cannot be represented: integers must be between -9223372036854775808 and 18446744073709551615"#.to_owned(),
+        ),
+    ] {
+        p.write("files/vlan/campus-10.yaml", text);
+        for errors in refused_everywhere(&p) {
+            assert_eq!(
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                std::slice::from_ref(&message),
+                "{text}"
+            );
+        }
+    }
+    // Both ends of the range are accepted.
+    for vid in [i64::MIN, i64::MAX] {
+        p.write("files/vlan/campus-10.yaml", &format!("vid: {vid}\n"));
+        p.update();
+        assert_eq!(p.slice::<Vlan>("campus-10").typed::<Vlan>().vid, vid);
+    }
+}

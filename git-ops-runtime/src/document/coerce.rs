@@ -35,13 +35,17 @@ pub(crate) fn coerce_scalar(
             .ok_or_else(|| wrong_type(ty, nullable, value)),
         ValueType::Int { min, max } => {
             let int = to_int(value).ok_or_else(|| wrong_type(ty, nullable, value))?;
-            let below = min.is_some_and(|min| int < i128::from(min));
-            let above = max.is_some_and(|max| int > i128::from(max));
-            // Unbounded fields still need a value that fits in 64 bits.
+            let (lo, hi) = int_bounds(*min, *max);
+            // A bound a manifest sets beyond 64 bits does not make a value
+            // a file cannot hold acceptable.
             let unrepresentable = i64::try_from(int).is_err() && u64::try_from(int).is_err();
-            if below || above || unrepresentable {
+            if int < lo || int > hi || unrepresentable {
+                let range = ValueType::Int {
+                    min: Some(lo),
+                    max: Some(hi),
+                };
                 return Err(DocumentErrorKind::OutOfRange {
-                    expected: describe_expected(ty, nullable),
+                    expected: describe_expected(&range, nullable),
                     found: describe_found(value),
                 });
             }
@@ -115,6 +119,13 @@ fn to_bool(value: &Value) -> Option<bool> {
         }
         _ => None,
     }
+}
+
+/// The bounds in effect of an integer type: those given, `i64`'s for the
+/// others ([`ValueType::Int`]).
+pub(crate) fn int_bounds(min: Option<i128>, max: Option<i128>) -> (i128, i128) {
+    let (default_min, default_max) = ValueType::INT_BOUNDS;
+    (min.unwrap_or(default_min), max.unwrap_or(default_max))
 }
 
 /// An integer from an integer, a float without fraction, or a numeric string.
@@ -294,7 +305,17 @@ mod tests {
         assert_eq!(ok(&INT, json!("007")), json!(7));
         assert_eq!(ok(&INT, json!("1_000")), json!(1000));
         assert_eq!(ok(&INT, json!("3.000")), json!(3));
-        assert_eq!(ok(&INT, json!(u64::MAX)), json!(u64::MAX));
+        assert_eq!(ok(&INT, json!(i64::MAX)), json!(i64::MAX));
+        assert_eq!(ok(&INT, json!(i64::MIN)), json!(i64::MIN));
+        let u64_type = ValueType::Int {
+            min: Some(0),
+            max: Some(u64::MAX.into()),
+        };
+        assert_eq!(ok(&u64_type, json!(u64::MAX)), json!(u64::MAX));
+        assert_eq!(
+            ok(&u64_type, json!("18446744073709551615")),
+            json!(u64::MAX)
+        );
     }
 
     #[test]
@@ -322,11 +343,28 @@ mod tests {
         assert_eq!(err(&INT, json!(null)), "expected an integer, found null");
         assert_eq!(err(&INT, json!([1])), "expected an integer, found a list");
         assert_eq!(err(&INT, json!({})), "expected an integer, found a mapping");
+        // An integer without bounds is an i64.
+        let i64_range = "an integer between -9223372036854775808 and 9223372036854775807";
+        assert_eq!(
+            err(&INT, json!(9_223_372_036_854_775_808_u64)),
+            format!("expected {i64_range}, found the integer 9223372036854775808")
+        );
+        assert_eq!(
+            err(&INT, json!("-9223372036854775809")),
+            format!(r#"expected {i64_range}, found the string "-9223372036854775809""#)
+        );
         // Integral but beyond 64 bits.
         assert_eq!(
             err(&INT, json!(1e20)),
-            "expected an integer, found the number 1e+20"
+            format!("expected {i64_range}, found the number 1e+20")
         );
+        // Also when a manifest gives a bound beyond 64 bits.
+        let wide = ValueType::Int {
+            min: None,
+            max: Some(1 << 100),
+        };
+        assert!(coerce_scalar(&wide, false, &json!("18446744073709551616")).is_err());
+        assert_eq!(ok(&wide, json!(u64::MAX)), json!(u64::MAX));
     }
 
     #[test]
@@ -350,7 +388,11 @@ mod tests {
         };
         assert_eq!(
             err(&at_least, json!(-1)),
-            "expected an integer of at least 0, found the integer -1"
+            "expected an integer between 0 and 9223372036854775807, found the integer -1"
+        );
+        assert_eq!(
+            err(&at_least, json!("x")),
+            r#"expected an integer of at least 0, found the string "x""#
         );
     }
 

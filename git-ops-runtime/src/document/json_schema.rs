@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
+use super::coerce::int_bounds;
 use super::compiled::{DocumentSchema, EntityPlan};
 use crate::schema::{
     Cardinality, EntityId, EntityKind, EnumType, Field, FieldKind, StoreSchema, ValueType,
@@ -151,8 +152,10 @@ impl Generator<'_> {
         match ty {
             ValueType::String => object(json!({"type": "string"})),
             ValueType::Bool => object(json!({"type": "boolean"})),
+            // Both bounds, always: an integer without bounds is an i64.
             ValueType::Int { min, max } => {
-                bounded("integer", min.map(Value::from), max.map(Value::from))
+                let (min, max) = int_bounds(*min, *max);
+                bounded("integer", Some(int_value(min)), Some(int_value(max)))
             }
             ValueType::Float { min, max } => {
                 bounded("number", min.map(Value::from), max.map(Value::from))
@@ -288,6 +291,18 @@ fn collect_enums(ty: &ValueType, out: &mut Vec<EntityId>) {
 
 fn reference(name: &str) -> Map<String, Value> {
     object(json!({"$ref": format!("#/$defs/{name}")}))
+}
+
+/// An integer bound as a JSON number; a bound beyond what a file can hold
+/// (from a manifest) is the end of that range.
+fn int_value(bound: i128) -> Value {
+    if let Ok(int) = i64::try_from(bound) {
+        Value::from(int)
+    } else if bound > 0 {
+        Value::from(u64::try_from(bound).unwrap_or(u64::MAX))
+    } else {
+        Value::from(i64::MIN)
+    }
 }
 
 fn bounded(ty: &str, min: Option<Value>, max: Option<Value>) -> Map<String, Value> {

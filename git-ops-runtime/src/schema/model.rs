@@ -262,14 +262,19 @@ pub enum Cardinality {
 pub enum ValueType {
     /// A string.
     String,
-    /// An integer, optionally bounded (inclusive bounds).
+    /// An integer between `min` and `max` (inclusive). Without bounds it is
+    /// a 64-bit signed integer (`i64`): a missing `min` is
+    /// -9223372036854775808, a missing `max` 9223372036854775807. The
+    /// derive states every other bound of the Rust type (`u64`: `min` 0,
+    /// `max` 18446744073709551615), so each integer type accepts exactly
+    /// its range (`docs/validation.md`).
     Int {
-        /// Smallest accepted value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<i64>,
-        /// Largest accepted value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<i64>,
+        /// Smallest accepted value; `None` for `i64::MIN`.
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "int_bound")]
+        min: Option<i128>,
+        /// Largest accepted value; `None` for `i64::MAX`.
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "int_bound")]
+        max: Option<i128>,
     },
     /// A floating point number, optionally bounded (inclusive bounds).
     Float {
@@ -301,7 +306,10 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    /// An unbounded integer.
+    /// The bounds of an integer without explicit ones: those of `i64`.
+    pub const INT_BOUNDS: (i128, i128) = (i64::MIN as i128, i64::MAX as i128);
+
+    /// An integer without explicit bounds: an `i64`.
     pub const INT: ValueType = ValueType::Int {
         min: None,
         max: None,
@@ -366,10 +374,96 @@ pub enum UniqueScope {
     Siblings,
 }
 
+/// An integer bound in a manifest: a JSON integer of 64 bits, signed or
+/// not (serde's buffering of internally tagged enums has no 128-bit
+/// integers). A bound beyond that range is written as its end: no value a
+/// file can hold lies beyond it anyway.
+mod int_bound {
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+
+    pub(super) fn serialize<S: Serializer>(
+        bound: &Option<i128>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match bound {
+            None => serializer.serialize_none(),
+            Some(bound) => match (i64::try_from(*bound), u64::try_from(*bound)) {
+                (Ok(signed), _) => serializer.serialize_i64(signed),
+                (_, Ok(unsigned)) => serializer.serialize_u64(unsigned),
+                _ if *bound < 0 => serializer.serialize_i64(i64::MIN),
+                _ => serializer.serialize_u64(u64::MAX),
+            },
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<i128>, D::Error> {
+        struct Bound;
+        impl Visitor<'_> for Bound {
+            type Value = Option<i128>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer of at most 64 bits")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Some(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Some(v.into()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        deserializer.deserialize_any(Bound)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn integer_bounds_are_64_bit_json_integers() {
+        let int = |min: Option<i128>, max: Option<i128>| ValueType::Int { min, max };
+        for (ty, text) in [
+            (int(None, None), r#"{"type":"int"}"#),
+            (
+                int(Some(-128), Some(127)),
+                r#"{"type":"int","min":-128,"max":127}"#,
+            ),
+            (
+                int(Some(0), Some(u64::MAX.into())),
+                r#"{"type":"int","min":0,"max":18446744073709551615}"#,
+            ),
+            (
+                int(Some(i64::MIN.into()), None),
+                r#"{"type":"int","min":-9223372036854775808}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&ty).unwrap(), text);
+            assert_eq!(serde_json::from_str::<ValueType>(text).unwrap(), ty);
+            // Inside a list type too (serde buffers the tagged enum).
+            let list = ValueType::List {
+                items: Some(Box::new(ty.clone())),
+            };
+            let back: ValueType =
+                serde_json::from_str(&serde_json::to_string(&list).unwrap()).unwrap();
+            assert_eq!(back, list);
+        }
+        // Beyond 64 bits (a hand-made schema): the end of what a file holds.
+        assert_eq!(
+            serde_json::to_string(&int(Some(-(1 << 100)), Some(1 << 100))).unwrap(),
+            r#"{"type":"int","min":-9223372036854775808,"max":18446744073709551615}"#
+        );
+        assert!(serde_json::from_str::<ValueType>(r#"{"type":"int","max":1.5}"#).is_err());
+    }
 
     #[test]
     fn a_null_default_survives_a_round_trip() {

@@ -128,7 +128,7 @@ impl Shape {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of a slice field",
     label = "unsupported slice field type",
-    note = "slice fields are strings, integers, floats, bools, `serde_json::Value`, maps with string keys, `Vec<_>`, `Option<_>`, `Box<_>`, or types deriving `SliceObject` / `Slice`"
+    note = "slice fields are strings, integers of up to 64 bits, floats, bools, `serde_json::Value`, maps with string keys, `Vec<_>`, `Option<_>`, `Box<_>`, or types deriving `SliceObject` / `Slice`"
 )]
 pub trait SliceField {
     /// What kind of field this type makes, known at compile time.
@@ -198,12 +198,13 @@ macro_rules! value_field {
     )*};
 }
 
+/// An integer type between `min` and `max`: every bound is stated but
+/// those of an integer without bounds (`i64`'s, see [`ValueType::Int`]).
 fn int_range(min: i128, max: i128) -> ValueType {
-    let clamp = |v: i128| i64::try_from(v).ok();
+    let (default_min, default_max) = ValueType::INT_BOUNDS;
     ValueType::Int {
-        // Bounds equal to i64's own are no constraint worth stating.
-        min: clamp(min).filter(|v| *v != i64::MIN),
-        max: clamp(max).filter(|v| *v != i64::MAX),
+        min: (min != default_min).then_some(min),
+        max: (max != default_max).then_some(max),
     }
 }
 

@@ -256,9 +256,10 @@ fn main() {
     assert_eq!(
         field_kind(&schema, "Rack", "height-units"),
         FieldKind::Value {
+            // A usize's own maximum (64 bits here).
             ty: ValueType::Int {
                 min: Some(1),
-                max: None
+                max: Some(u64::MAX.into())
             },
             nullable: false
         }
