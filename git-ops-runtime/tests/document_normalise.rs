@@ -683,3 +683,158 @@ fn free_function_matches_the_compiled_schema() {
         DocumentSchema::new(&vlan()).normalise(&doc).unwrap()
     );
 }
+
+// --- placeholders (issue 9, case 11) -----------------------------------------
+
+/// The messages `normalise_source` gives, with the raw path of each.
+fn source_refused(schema: &StoreSchema, doc: Value) -> Vec<(String, Vec<PathSegment>)> {
+    DocumentSchema::new(schema)
+        .normalise_source(&doc)
+        .expect_err("the document should be refused")
+        .errors
+        .into_iter()
+        .map(|e| (e.to_string(), e.raw_path))
+        .collect()
+}
+
+const P: &str = "<REPLACE_THIS>";
+
+fn unfilled(path: &str, expected: &str) -> String {
+    format!(
+        "{path}: unfilled placeholder \"<REPLACE_THIS>\" (from `slice create`): fill in the placeholder with {expected}"
+    )
+}
+
+#[test]
+fn a_placeholder_in_a_string_field_is_refused_in_sources_only() {
+    let doc = json!({"vid": 10, "label": P});
+    assert_eq!(
+        source_refused(&vlan(), doc.clone()),
+        [(unfilled("label", "a string or null"), vec![key("label")])]
+    );
+    // Read as any document (an active file), it is a string like another.
+    assert!(normalised(&vlan(), doc).contains(P));
+    // Only the exact placeholder.
+    for other in ["<REPLACE_THIS> ", "REPLACE_THIS", "<replace_this>"] {
+        assert!(
+            DocumentSchema::new(&vlan())
+                .normalise_source(&json!({"vid": 10, "label": other}))
+                .is_ok(),
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn a_placeholder_is_refused_at_any_depth_with_a_fill_in_message() {
+    // Where it is a type error too, the message says to fill it in.
+    assert_eq!(
+        source_refused(
+            &vlan(),
+            json!({"vid": P, "mtu": P, "enabled": P, "ports": P})
+        ),
+        [
+            (
+                unfilled("vid", "an integer between 0 and 65535"),
+                vec![key("vid")]
+            ),
+            (unfilled("mtu", "a number"), vec![key("mtu")]),
+            (unfilled("enabled", "a boolean"), vec![key("enabled")]),
+            (unfilled("ports", "a list"), vec![key("ports")]),
+        ]
+    );
+    // Items of a list of values; values of a free mapping, at any depth.
+    assert_eq!(
+        source_refused(
+            &vlan(),
+            json!({"vid": 1, "ports": ["a", P], "extra": {"x": [1, {"y": P}]}})
+        ),
+        [
+            (
+                unfilled("ports[1]", "a string"),
+                vec![key("ports"), PathSegment::Index(1)]
+            ),
+            (
+                unfilled("extra.x[1].y", "a value"),
+                vec![key("extra"), key("x"), PathSegment::Index(1), key("y")]
+            ),
+        ]
+    );
+    // Nested objects, list items (by identity), a whole object.
+    assert_eq!(
+        source_refused(
+            &tree(),
+            json!({"label": "t", "trunk": {"label": P, "weight": P,
+                   "children": [{"label": "c", "note": P}, P]}, "spare": P})
+        )
+        .into_iter()
+        .map(|(message, _)| message)
+        .collect::<Vec<_>>(),
+        [
+            unfilled("trunk.label", "a string"),
+            unfilled("trunk.weight", "an integer or null"),
+            unfilled("trunk.children[label=c].note", "a string or null"),
+            unfilled("trunk.children[1]", "a `Branch` object"),
+            unfilled("spare", "a `Branch` object or null"),
+        ]
+    );
+    // Union members: the tag, a member's field, a whole item; enums and
+    // typed maps.
+    assert_eq!(
+        source_refused(
+            &disk(),
+            json!({"name": "v", "mount": P, "items": [
+                {"kind": P, "name": "a"},
+                {"kind": "doc", "name": "b", "text": P},
+                P]})
+        )
+        .into_iter()
+        .map(|(message, _)| message)
+        .collect::<Vec<_>>(),
+        [
+            unfilled("items[0].kind", "one of `dir`, `doc`"),
+            unfilled("items[kind=doc][name=b].text", "a string"),
+            unfilled("items[2]", "a `DirItem` object"),
+            unfilled("mount", "a string"),
+        ]
+    );
+    assert_eq!(
+        source_refused(
+            &switch(),
+            json!({"hostname": "s", "ports": [{"number": 1, "speed": P}],
+                   "limits": {"a": P}, "annotations": P})
+        )
+        .into_iter()
+        .map(|(message, _)| message)
+        .collect::<Vec<_>>(),
+        [
+            unfilled("ports[number=1].speed", "one of `1g`, `10g`, `100g`"),
+            unfilled("limits.a", "an integer"),
+            unfilled("annotations", "any value"),
+        ]
+    );
+}
+
+#[test]
+fn an_unfilled_scaffold_is_refused_exactly_at_its_placeholders() {
+    for schema in all_stores() {
+        let documents = DocumentSchema::new(&schema);
+        let scaffold = documents.scaffold(&schema.root);
+        let text = serde_json::to_string(&scaffold).unwrap();
+        let errors = documents.normalise_source(&scaffold).unwrap_err();
+        assert_eq!(
+            errors.errors.len(),
+            text.matches(P).count(),
+            "{}: {errors}",
+            schema.store
+        );
+        assert!(
+            errors
+                .errors
+                .iter()
+                .all(|e| matches!(e.kind, DocumentErrorKind::Placeholder { .. })),
+            "{}: {errors}",
+            schema.store
+        );
+    }
+}

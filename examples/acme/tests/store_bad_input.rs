@@ -176,3 +176,97 @@ fn an_integer_beyond_its_type_is_refused() {
         assert_eq!(p.slice::<Vlan>("campus-10").typed::<Vlan>().vid, vid);
     }
 }
+
+// Case 11 of issue 9: a placeholder of `slice create` is never synced.
+
+fn fill_in(path: &str, expected: &str) -> String {
+    format!(
+        "{path}: unfilled placeholder \"<REPLACE_THIS>\" (from `slice create`): fill in the placeholder with {expected}"
+    )
+}
+
+/// The problems as `file:line:column: dict path: message`.
+fn messages(errors: &[StoreError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_created_slice_left_unfilled_is_refused_at_every_placeholder() {
+    let p = project();
+    for (store, name, extension) in [
+        ("vlan", "campus-10", "yaml"),
+        ("tree", "oak", "json"),
+        ("disk", "data", "yaml"),
+    ] {
+        p.engine().create(store, name, extension).unwrap();
+    }
+    let expected = [
+        // Every placeholder of the three scaffolds, located.
+        format!("files/disk/data.yaml:1:7: {}", fill_in("name", "a string")),
+        format!("files/disk/data.yaml:5:8: {}", fill_in("mount", "a string")),
+        format!("files/tree/oak.json:2:12: {}", fill_in("label", "a string")),
+        format!(
+            "files/tree/oak.json:6:14: {}",
+            fill_in("trunk.label", "a string")
+        ),
+        format!(
+            "files/vlan/campus-10.yaml:1:6: {}",
+            fill_in("vid", "an integer")
+        ),
+    ];
+    for errors in refused_everywhere(&p) {
+        assert_eq!(messages(&errors), expected);
+    }
+}
+
+#[test]
+fn a_placeholder_left_in_a_string_field_is_refused() {
+    // The string fields hold a string: the schema alone accepted them.
+    let p = project();
+    p.write(
+        "files/vlan/campus-10.yaml",
+        "vid: 10\nlabel: <REPLACE_THIS>\nports: [ge-0/0/1, <REPLACE_THIS>]\n",
+    );
+    p.write(
+        "files/tree/oak.yaml",
+        "label: oak\ntrunk:\n  label: t\n  children:\n  - label: c\n    note: <REPLACE_THIS>\n",
+    );
+    p.write(
+        "files/disk/data.yaml",
+        "name: data\nmount: /data\nitems:\n- kind: doc\n  name: readme\n  text: <REPLACE_THIS>\n- <REPLACE_THIS>\n",
+    );
+    for errors in refused_everywhere(&p) {
+        assert_eq!(
+            messages(&errors),
+            [
+                format!(
+                    "files/disk/data.yaml:6:9: {}",
+                    fill_in("items[kind=doc][name=readme].text", "a string")
+                ),
+                format!(
+                    "files/disk/data.yaml:7:3: {}",
+                    fill_in("items[1]", "a `DirItem` object")
+                ),
+                format!(
+                    "files/tree/oak.yaml:6:11: {}",
+                    fill_in("trunk.children[label=c].note", "a string or null")
+                ),
+                format!(
+                    "files/vlan/campus-10.yaml:2:8: {}",
+                    fill_in("label", "a string or null")
+                ),
+                format!(
+                    "files/vlan/campus-10.yaml:3:19: {}",
+                    fill_in("ports[1]", "a string")
+                ),
+            ]
+        );
+    }
+    // Filled in, the slices go through.
+    p.write("files/vlan/campus-10.yaml", "vid: 10\nlabel: campus\n");
+    p.write("files/tree/oak.yaml", "label: oak\ntrunk:\n  label: t\n");
+    p.write("files/disk/data.yaml", "name: data\nmount: /data\n");
+    p.update();
+    p.sync();
+    assert_eq!(p.slice::<Vlan>("campus-10").versions(), [1]);
+}

@@ -100,6 +100,16 @@ pub enum DocumentErrorKind {
         /// The accepted tag values, in declaration order.
         accepted: Vec<String>,
     },
+    /// A value still holding the placeholder of a scaffold
+    /// ([`super::PLACEHOLDER`], written by `git-ops project slice create`):
+    /// refused in the files you write, whatever the field's type.
+    #[error(
+        "unfilled placeholder \"<REPLACE_THIS>\" (from `slice create`): fill in the placeholder with {expected}"
+    )]
+    Placeholder {
+        /// What the field holds, e.g. `an integer`.
+        expected: String,
+    },
     /// Two items of one list with the same identity (tag and keys).
     #[error("duplicate item: `{first}` and `{second}` have the same identity ({identity})")]
     DuplicateItem {

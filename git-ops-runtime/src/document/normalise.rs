@@ -10,8 +10,9 @@ use super::coerce::{coerce_scalar, describe_expected, describe_found};
 use super::compiled::{
     DocumentSchema, EntityPlan, FieldPlan, FieldPlanKind, ObjectPlan, UnionPlan,
 };
-use super::error::{DocumentError, DocumentErrorKind, DocumentErrors};
+use super::error::{DocumentError, DocumentErrorKind, DocumentErrors, one_of};
 use super::path::{Identity, PathStack};
+use super::scaffold::PLACEHOLDER;
 use crate::dictpath::python_str;
 use crate::schema::{Cardinality, ValueType};
 
@@ -32,7 +33,25 @@ impl DocumentSchema {
     /// Every problem of the document, each with its dict path (see
     /// `docs/validation.md` for the list).
     pub fn normalise(&self, doc: &Value) -> Result<Value, DocumentErrors> {
+        self.normalise_with(doc, false)
+    }
+
+    /// [`DocumentSchema::normalise`] for a document you wrote (a source
+    /// file): also refuses every value that is still the
+    /// [`PLACEHOLDER`] of a scaffold (`git-ops project slice create`), at
+    /// any depth and in any field, also where it would be a type error.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the document, each unfilled placeholder as
+    /// [`DocumentErrorKind::Placeholder`].
+    pub fn normalise_source(&self, doc: &Value) -> Result<Value, DocumentErrors> {
+        self.normalise_with(doc, true)
+    }
+
+    fn normalise_with(&self, doc: &Value, placeholders: bool) -> Result<Value, DocumentErrors> {
         let mut walker = Walker::new(self);
+        walker.placeholders = placeholders;
         let normalised = walker.entity(self.root, doc);
         match normalised {
             Some(value) if walker.errors.is_empty() => Ok(value),
@@ -99,6 +118,8 @@ struct Walker<'a> {
     schema: &'a DocumentSchema,
     path: PathStack<'a>,
     errors: Vec<DocumentError>,
+    /// Refuse the scaffold's placeholder wherever it is.
+    placeholders: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -107,6 +128,43 @@ impl<'a> Walker<'a> {
             schema,
             path: PathStack::default(),
             errors: Vec::new(),
+            placeholders: false,
+        }
+    }
+
+    /// Whether `value` is a placeholder to refuse here (reported, with
+    /// what the place holds).
+    fn placeholder(&mut self, value: &Value, expected: impl FnOnce() -> String) -> bool {
+        let found = self.placeholders && value.as_str() == Some(PLACEHOLDER);
+        if found {
+            self.error(DocumentErrorKind::Placeholder {
+                expected: expected(),
+            });
+        }
+        found
+    }
+
+    /// Reports every placeholder inside a free value (`serde_json::Value`,
+    /// untyped lists and mappings).
+    fn placeholders_inside(&mut self, value: &'a Value) {
+        match value {
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.path.push_item(index, None);
+                    self.placeholders_inside(item);
+                    self.path.pop();
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    self.path.push_key(key);
+                    self.placeholders_inside(item);
+                    self.path.pop();
+                }
+            }
+            other => {
+                self.placeholder(other, || "a value".to_owned());
+            }
         }
     }
 
@@ -127,6 +185,9 @@ impl<'a> Walker<'a> {
     /// An object of an entity (a struct or a union).
     fn entity(&mut self, entity: usize, value: &'a Value) -> Option<Value> {
         let schema = self.schema;
+        if self.placeholder(value, || an_object(schema.entity_name(entity))) {
+            return None;
+        }
         match &schema.entities[entity] {
             EntityPlan::Object(plan) => match value {
                 Value::Object(map) => self.object(plan, map).map(Value::Object),
@@ -156,6 +217,12 @@ impl<'a> Walker<'a> {
                     tag: plan.tag.clone(),
                     accepted: plan.values.clone(),
                 });
+                return None;
+            }
+            Some(tag) if self.placeholders && tag.as_str() == Some(PLACEHOLDER) => {
+                self.path.push_key(&plan.tag);
+                self.placeholder(tag, || one_of(&plan.values));
+                self.path.pop();
                 return None;
             }
             Some(Value::String(tag)) => plan.members.iter().find(|(v, _)| v == tag),
@@ -247,6 +314,9 @@ impl<'a> Walker<'a> {
     }
 
     fn field_value(&mut self, field: &'a FieldPlan, value: &'a Value) -> Option<Value> {
+        if self.placeholder(value, || self.schema.describe_field(field)) {
+            return None;
+        }
         if let Some(fixed) = &field.fixed {
             if value.as_str() == Some(fixed) {
                 return Some(value.clone());
@@ -281,6 +351,9 @@ impl<'a> Walker<'a> {
 
     /// A primitive value; typed lists and mappings are checked item by item.
     fn value(&mut self, ty: &'a ValueType, nullable: bool, value: &'a Value) -> Option<Value> {
+        if self.placeholder(value, || describe_expected(ty, nullable)) {
+            return None;
+        }
         match (ty, value) {
             (
                 ValueType::List {
@@ -321,7 +394,17 @@ impl<'a> Walker<'a> {
                 ok.then_some(Value::Object(out))
             }
             _ => match coerce_scalar(ty, nullable, value) {
-                Ok(value) => Some(value),
+                Ok(normalised) => {
+                    // A free value is kept as it is: look inside it.
+                    if self.placeholders && (value.is_array() || value.is_object()) {
+                        let before = self.errors.len();
+                        self.placeholders_inside(value);
+                        if self.errors.len() > before {
+                            return None;
+                        }
+                    }
+                    Some(normalised)
+                }
                 Err(kind) => {
                     self.error(kind);
                     None

@@ -103,7 +103,14 @@ pub(crate) fn read_document(
         return Ok((None, keep_raw.then(|| Value::Object(map))));
     }
     let doc = Value::Object(map);
-    match documents.normalise(&doc) {
+    // A source file is yours: a placeholder of `slice create` left in it is
+    // refused. Active files were checked when they were synced.
+    let normalised = if file.version().is_none() {
+        documents.normalise_source(&doc)
+    } else {
+        documents.normalise(&doc)
+    };
+    match normalised {
         Ok(normalised) => Ok((Some(normalised), keep_raw.then_some(doc))),
         Err(errors) => Err(locate_errors(file, bytes, errors)),
     }
