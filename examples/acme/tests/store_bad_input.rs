@@ -13,6 +13,7 @@ use git_ops_runtime::store::{
     OperationError, Options, Registry, StoreError, StoreErrorKind, UpdateOptions,
 };
 use git_ops_runtime::testing::TestProject;
+use serde_json::json;
 
 /// A project with the three acme stores.
 fn project() -> TestProject {
@@ -51,6 +52,10 @@ fn refused_everywhere(p: &TestProject) -> [Vec<StoreError>; 3] {
     let check = problems(dry.update(&UpdateOptions::default()));
     assert_eq!(p.snapshot(), before, "the dry run changed the project");
     [update, sync, check]
+}
+
+fn remove(p: &TestProject, relative: &str) {
+    std::fs::remove_file(p.root().join(relative)).unwrap();
 }
 
 fn at(line: usize, column: usize) -> Option<Position> {
@@ -269,4 +274,174 @@ fn a_placeholder_left_in_a_string_field_is_refused() {
     p.update();
     p.sync();
     assert_eq!(p.slice::<Vlan>("campus-10").versions(), [1]);
+}
+
+// Case 12 of issue 9: no two slices of a store with the same root keys.
+
+const COLLISION: &str = "would make the export compile fail on an index collision; give one of the two slices other keys";
+
+#[test]
+fn two_slices_with_the_same_root_keys_are_refused_naming_both_files() {
+    let p = project();
+    // Written in normalised form (JSON), so that the sync reads them too.
+    let vlan = |name: &str, doc| {
+        p.slice::<Vlan>(name).write_value(doc);
+    };
+    vlan("edge-public", json!({"vid": 20, "label": "public"}));
+    vlan("edge-copy", json!({"vid": 20, "label": "copy"}));
+    vlan("edge-other", json!({"vid": 21}));
+    // Several keys: (mount, name); the same name on another mount is fine.
+    let disk = |name: &str, doc| {
+        p.slice::<Volume>(name).write_value(doc);
+    };
+    disk("a", json!({"name": "data", "mount": "/srv"}));
+    disk("b", json!({"name": "data", "mount": "/srv", "mode": "600"}));
+    disk("c", json!({"name": "data", "mount": "/home"}));
+    // Three slices with one key: two problems, both naming the first.
+    for name in ["oak", "oak-2", "oak-3"] {
+        p.slice::<Tree>(name)
+            .write_value(json!({"label": "oak", "trunk": {"label": "t"}}));
+    }
+    for errors in refused_everywhere(&p) {
+        assert_eq!(
+            messages(&errors),
+            [
+                format!(
+                    "files/disk/b.json:6:12: mount: slice `a` has the same keys (mount=/srv, name=data, files/disk/a.json:6:12): two `Volume` objects with one identity {COLLISION}"
+                ),
+                format!(
+                    "files/tree/oak-2.json:2:12: label: slice `oak` has the same keys (label=oak, files/tree/oak.json:2:12): two `Tree` objects with one identity {COLLISION}"
+                ),
+                format!(
+                    "files/tree/oak-3.json:2:12: label: slice `oak` has the same keys (label=oak, files/tree/oak.json:2:12): two `Tree` objects with one identity {COLLISION}"
+                ),
+                format!(
+                    "files/vlan/edge-public.json:2:10: vid: slice `edge-copy` has the same keys (vid=20, files/vlan/edge-copy.json:2:10): two `Vlan` objects with one identity {COLLISION}"
+                ),
+            ]
+        );
+        // The snippet shows the line of the value.
+        let vlan = errors
+            .iter()
+            .find(|e| e.file.ends_with("edge-public.json"))
+            .unwrap();
+        assert_eq!(
+            vlan.snippet.as_deref(),
+            Some("2 |   \"vid\": 20,\n  |          ^")
+        );
+    }
+    // Other keys: accepted.
+    vlan("edge-copy", json!({"vid": 22, "label": "copy"}));
+    disk("b", json!({"name": "data-2", "mount": "/srv"}));
+    remove(&p, "files/tree/oak-2.json");
+    remove(&p, "files/tree/oak-3.json");
+    p.update();
+    p.sync();
+}
+
+#[test]
+fn the_same_root_keys_in_files_written_by_hand() {
+    // The issue's example: `name` of two YAML files (keys in any order,
+    // not normalised: the update refuses before rewriting anything).
+    let p = project();
+    p.write(
+        "files/disk/edge-public.yaml",
+        "name: edge-public
+mount: /
+",
+    );
+    p.write(
+        "files/disk/edge.yml",
+        "mount: /
+name: edge-public
+mode: '600'
+",
+    );
+    let before = p.snapshot();
+    let errors = problems(p.engine().update(&UpdateOptions::default()));
+    assert_eq!(
+        messages(&errors),
+        [format!(
+            "files/disk/edge-public.yaml:2:8: mount: slice `edge` has the same keys (mount=/, name=edge-public, files/disk/edge.yml:1:8): two `Volume` objects with one identity {COLLISION}"
+        )]
+    );
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn a_deleted_slice_keeps_its_keys_until_a_prune() {
+    // Renaming a file deletes a slice and creates another with the same
+    // keys: both are records until a prune, and the export compile would
+    // create two `Vlan` objects with vid 20.
+    let p = project();
+    p.write("files/vlan/edge.yaml", "vid: 20\n");
+    p.update();
+    p.sync();
+    remove(&p, "files/vlan/edge.yaml");
+    p.slice::<Vlan>("edge-public")
+        .write_value(json!({"vid": 20}));
+    for errors in refused_everywhere(&p) {
+        assert_eq!(
+            messages(&errors),
+            [
+                "files/vlan/edge-public.json:2:10: vid: slice `edge` has the same keys (vid=20, git_ops/active/vlan/edge@v1.json:2:10) and, deleted, stays in the views until a prune: two `Vlan` objects with one identity would make the export compile fail on an index collision; sync and prune the deletion first, or give this slice other keys"
+            ]
+        );
+    }
+    // The way out the message gives: the deletion synced and pruned first.
+    remove(&p, "files/vlan/edge-public.json");
+    p.update();
+    p.sync();
+    p.prune();
+    p.slice::<Vlan>("edge-public")
+        .write_value(json!({"vid": 20}));
+    p.update();
+    p.sync();
+    assert_eq!(p.slice::<Vlan>("edge-public").versions(), [1]);
+}
+
+#[test]
+fn only_the_current_keys_count() {
+    // `edge` had vid 20 in version 1 and has 21 now: its record holds 21.
+    let p = project();
+    p.write("files/vlan/edge.yaml", "vid: 20\n");
+    p.update();
+    p.sync();
+    p.write("files/vlan/edge.yaml", "vid: 21\n");
+    p.update();
+    p.sync();
+    p.write("files/vlan/other.yaml", "vid: 20\n");
+    // An empty source file never synced is no slice: it has no keys.
+    p.write("files/vlan/empty.yaml", "");
+    p.write("files/vlan/empty-too.yaml", "{}\n");
+    p.update();
+    p.sync();
+    assert_eq!(p.slice::<Vlan>("other").versions(), [1]);
+}
+
+#[test]
+fn the_keys_of_slices_the_cache_skips_are_checked() {
+    let p = project();
+    p.write("files/vlan/edge.yaml", "vid: 20\n");
+    p.update();
+    p.sync();
+    // Rewritten by update (it was not in normalised form) and unchanged in
+    // value: clean, its identity taken after the write: the cache keeps it.
+    p.write("files/vlan/edge.yaml", "label: null\nvid: 20\n");
+    p.update();
+    let report = p.update();
+    let vlan = report.store("vlan").unwrap();
+    assert_eq!((vlan.read, vlan.skipped), (0, 1));
+    // A new slice with its key: read alone, refused against the cache.
+    p.slice::<Vlan>("edge-copy").write_value(json!({"vid": 20}));
+    let expected = [format!(
+        "files/vlan/edge-copy.json:2:10: vid: slice `edge` has the same keys (vid=20, files/vlan/edge.yaml:1:6): two `Vlan` objects with one identity {COLLISION}"
+    )];
+    let before = p.snapshot();
+    let errors = problems(p.engine().update(&UpdateOptions::default()));
+    assert_eq!(messages(&errors), expected);
+    assert_eq!(p.snapshot(), before);
+    let errors = problems(p.engine().sync());
+    assert_eq!(messages(&errors), expected);
+    assert_eq!(p.snapshot(), before);
 }

@@ -6,7 +6,9 @@
 //! new version to sync, both view files fresh) is recorded in
 //! `git_ops/.cache/<store>.json` with the identity of each of its files:
 //! size, modification and change times (nanoseconds), inode and device of
-//! the source file, every active file and both view files. The next
+//! the source file, every active file and both view files, and with what
+//! the operations need of every slice without reading it (store-scope
+//! `unique_integer` values, root keys). The next
 //! operation `stat`s those files instead of reading them; when every
 //! identity is unchanged (and the slice has exactly the same files) the
 //! slice is still clean and is skipped.
@@ -43,6 +45,7 @@ use sha2::{Digest, Sha256};
 
 use super::listing::SliceFiles;
 use super::reader::Store;
+use super::root_keys::RootKeys;
 use super::slice::ViewKind;
 use super::view::{VIEW_FORMAT, view_file_path};
 use crate::format::atomic::{Durability, write_atomic};
@@ -55,7 +58,8 @@ pub const CACHE_FOLDER: &str = "git_ops/.cache";
 /// its identity to be recorded.
 pub const RACY_MARGIN: Duration = Duration::from_millis(100);
 
-const CACHE_FORMAT: u64 = 1;
+/// 2: entries keep the slice's root keys.
+const CACHE_FORMAT: u64 = 2;
 
 /// The identity of a file at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +128,10 @@ pub(crate) struct CleanSlice {
     /// What the slice contributes to store-scope `unique_integer` fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) store_values: Vec<(String, i64)>,
+    /// Its root key values, for the check that no two slices share them
+    /// ([`super::root_keys`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) root_keys: Option<RootKeys>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -272,6 +280,7 @@ pub(crate) struct CleanDraft {
     files: Vec<(PathBuf, String, Option<Stat>)>,
     views: Vec<(PathBuf, String, Option<Stat>)>,
     store_values: Vec<(String, i64)>,
+    root_keys: Option<RootKeys>,
     /// A file read was changed too recently to be trusted.
     racy: bool,
 }
@@ -309,8 +318,14 @@ impl CleanDraft {
             files,
             views,
             store_values,
+            root_keys: None,
             racy,
         }
+    }
+
+    /// The draft with the slice's root keys.
+    pub(crate) fn with_root_keys(self, root_keys: Option<RootKeys>) -> CleanDraft {
+        CleanDraft { root_keys, ..self }
     }
 
     /// The entry, once the operation committed; `None` when a file cannot
@@ -328,6 +343,7 @@ impl CleanDraft {
             files: finish(&self.files)?,
             views: finish(&self.views)?,
             store_values: self.store_values.clone(),
+            root_keys: self.root_keys.clone(),
         })
     }
 }

@@ -181,6 +181,50 @@ pub enum StoreErrorKind {
         /// Why.
         problem: TargetProblem,
     },
+    /// Two slices of a store with the same root key values: the export
+    /// compile would fail on an index collision (`docs/store-semantics.md`).
+    #[error("{}", duplicate_root_keys(self))]
+    DuplicateRootKeys {
+        /// The shared values, `vid=10` or `mount=/data, name=data`.
+        keys: String,
+        /// The name of the store's root entity, `Vlan`.
+        entity: String,
+        /// The other slice.
+        other_slice: String,
+        /// The file of the other slice holding the values.
+        other: PathBuf,
+        /// Where the first key value is in it, when known.
+        other_position: Option<Position>,
+        /// The other slice is deleted (in the views until a prune).
+        other_deleted: bool,
+    },
+}
+
+fn duplicate_root_keys(kind: &StoreErrorKind) -> String {
+    let StoreErrorKind::DuplicateRootKeys {
+        keys,
+        entity,
+        other_slice,
+        other,
+        other_position,
+        other_deleted,
+    } = kind
+    else {
+        unreachable!("only for DuplicateRootKeys")
+    };
+    let mut at = other.display().to_string();
+    if let Some(position) = other_position {
+        at.push_str(&format!(":{}:{}", position.line, position.column));
+    }
+    if *other_deleted {
+        format!(
+            "slice `{other_slice}` has the same keys ({keys}, {at}) and, deleted, stays in the views until a prune: two `{entity}` objects with one identity would make the export compile fail on an index collision; sync and prune the deletion first, or give this slice other keys"
+        )
+    } else {
+        format!(
+            "slice `{other_slice}` has the same keys ({keys}, {at}): two `{entity}` objects with one identity would make the export compile fail on an index collision; give one of the two slices other keys"
+        )
+    }
 }
 
 /// Every problem found, in a stable order (by file, then position).

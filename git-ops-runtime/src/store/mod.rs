@@ -84,6 +84,7 @@ mod reader;
 mod record;
 mod registry;
 mod report;
+mod root_keys;
 mod slice;
 mod sync;
 mod txn;

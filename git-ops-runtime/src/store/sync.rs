@@ -9,6 +9,8 @@
 //!   such slice (spec §13 gap 11); pending migrations refuse it too;
 //! - a slice whose version is new gets `<name>@v<N>.json`: its normalised
 //!   document, or `{}` for a deleted slice (a tombstone);
+//! - two slices with the same root keys are refused, naming both files
+//!   ([`super::root_keys`]; the keys of skipped slices come from the cache);
 //! - unchanged slices' files are not rewritten, and an empty source file
 //!   never synced gets no file at all (gap 17);
 //! - the view files of both kinds are brought up to date.
@@ -28,6 +30,7 @@ use super::outputs::{
     stage_views, stale_reasons,
 };
 use super::report::{FileKind, Operation, Report, SliceChange, StoreReport};
+use super::root_keys::{RootKeys, duplicate_root_keys, root_keys};
 use super::slice::{Depth, ViewKind};
 use super::txn::Transaction;
 use crate::format::filename::SliceFileName;
@@ -41,6 +44,7 @@ pub(crate) enum Settled {
     Done {
         change: Option<SliceChange>,
         draft: Option<CleanDraft>,
+        keys: Option<RootKeys>,
     },
     /// An update would change it.
     Stale(Stale),
@@ -134,6 +138,7 @@ impl Engine<'_> {
         let mut stale = Vec::new();
         let mut kept = Vec::new();
         let mut drafts = Vec::new();
+        let mut keys = Vec::new();
         report.read = listing.len();
         for (slice, settled) in listing.slices().iter().zip(settled) {
             match settled {
@@ -142,17 +147,37 @@ impl Engine<'_> {
                     report.skipped += 1;
                     kept.push((slice.name.clone(), clean));
                 }
-                Ok(Settled::Done { change, draft }) => {
+                Ok(Settled::Done {
+                    change,
+                    draft,
+                    keys: slice_keys,
+                }) => {
                     report.slices.extend(change);
                     if let Some(draft) = draft {
                         drafts.push((slice.name.clone(), draft));
                     }
+                    keys.extend(slice_keys.map(|k| (slice.name.clone(), k)));
                 }
                 Ok(Settled::Stale(s)) => stale.push(s),
                 Ok(Settled::Failed(errors)) => problems.extend(errors),
             }
         }
         report.read -= report.skipped;
+        // A sync would write both records of slices sharing root keys.
+        if mode == Settle::Sync {
+            let cached = kept
+                .iter()
+                .filter_map(|(name, clean): &(String, CleanSlice)| {
+                    Some((name.as_str(), clean.root_keys.as_ref()?))
+                });
+            let read = keys.iter().map(|(name, keys)| (name.as_str(), keys));
+            problems.extend(duplicate_root_keys(
+                store,
+                files,
+                listing,
+                cached.chain(read),
+            ));
+        }
         if problems.is_empty()
             && stale.is_empty()
             && let Err(error) = stage_store_views(txn, store, listing)
@@ -244,6 +269,7 @@ fn settle_slice(
     };
     let views = stage_views(txn, &slice, &source_inputs, &active_inputs, active)
         .map_err(|e| for_slice(&slice, e))?;
+    let keys = root_keys(&slice)?;
     let clean = reasons.is_empty() && (mode == Settle::Sync || change.is_none());
     let draft = clean.then(|| {
         let mut files: Vec<(PathBuf, Known)> = stats
@@ -257,10 +283,11 @@ fn settle_slice(
             Ok(Some(view)) => prepared.plan.store_scope_values(&view.record.attributes),
             _ => Vec::new(),
         };
-        CleanDraft::new(store, files, views, store_values)
+        CleanDraft::new(store, files, views, store_values).with_root_keys(keys.clone())
     });
     Ok(Settled::Done {
         change: if mode == Settle::Sync { change } else { None },
         draft,
+        keys,
     })
 }

@@ -19,6 +19,10 @@
 //! 4. the store's JSON Schema file is written when `git-ops-config.yml`
 //!    gives a `schema_path` and its content changed.
 //!
+//! No two slices may share their root keys ([`super::root_keys`]): the keys
+//! of the slices read are checked with those the cache keeps for the
+//! others, before anything is written.
+//!
 //! A store-scope `unique_integer` needs the values of every slice: a first
 //! pass collects them (from the change cache for the slices it knows are
 //! clean), the second processes. Everything lands in one transaction, so a
@@ -41,6 +45,7 @@ use super::outputs::{
 use super::processors::{Processing, StoreScopeIndex};
 use super::record::SliceView;
 use super::report::{FileKind, Operation, Report, StoreReport};
+use super::root_keys::{RootKeys, duplicate_root_keys, root_keys};
 use super::slice::{Depth, LoadedSlice, ViewKind};
 use super::txn::{Staging, Transaction};
 use super::used_values::{LazyUsedValues, UsedValuesQuery, UsedValuesSource};
@@ -165,6 +170,9 @@ impl Engine<'_> {
         // Pass 2: process, rewrite, views.
         let used = LazyUsedValues::new(store, &files, &listing);
         let mut drafts: Vec<(String, CleanDraft)> = Vec::new();
+        // The root keys of the slices read (those of the others are in the
+        // cache).
+        let mut keys: Vec<(String, RootKeys)> = Vec::new();
         if plan.needs_order() {
             for slice in store
                 .slices(&files, &dirty, ViewKind::Source, Depth::Full)
@@ -187,9 +195,18 @@ impl Engine<'_> {
                     &stats,
                     &mut report,
                 );
+                let done = done.and_then(|draft| {
+                    let slice_keys = root_keys(&slice)?;
+                    Ok((draft, slice_keys))
+                });
                 match done {
-                    Ok(Some(draft)) => drafts.push((slice.name().to_owned(), draft)),
-                    Ok(None) => {}
+                    Ok((draft, slice_keys)) => {
+                        let name = slice.name().to_owned();
+                        if let Some(draft) = draft {
+                            drafts.push((name.clone(), draft.with_root_keys(slice_keys.clone())));
+                        }
+                        keys.extend(slice_keys.map(|k| (name, k)));
+                    }
                     Err(OperationError::Store(errors)) => problems.extend(errors.errors),
                     Err(other) => return Err(other),
                 }
@@ -213,22 +230,35 @@ impl Engine<'_> {
                     &stats,
                     &mut local,
                 )?;
-                Ok((slice.name().to_owned(), draft, local))
+                let slice_keys = root_keys(&slice)?;
+                Ok((slice.name().to_owned(), draft, local, slice_keys))
             });
             for result in results {
                 match result {
-                    Ok((name, draft, local)) => {
+                    Ok((name, draft, local, slice_keys)) => {
                         report.filled.extend(local.filled);
                         report.slices.extend(local.slices);
                         if let Some(draft) = draft {
-                            drafts.push((name, draft));
+                            drafts.push((name.clone(), draft.with_root_keys(slice_keys.clone())));
                         }
+                        keys.extend(slice_keys.map(|k| (name, k)));
                     }
                     Err(OperationError::Store(errors)) => problems.extend(errors.errors),
                     Err(other) => return Err(other),
                 }
             }
         }
+        let cached = kept
+            .iter()
+            .filter_map(|(name, clean)| Some((name.as_str(), clean.root_keys.as_ref()?)));
+        let read = keys.iter().map(|(name, keys)| (name.as_str(), keys));
+        // Located in the files as they are on disk, not as staged.
+        problems.extend(duplicate_root_keys(
+            store,
+            &WorkingTree,
+            &listing,
+            cached.chain(read),
+        ));
         if !problems.is_empty() {
             return Err(StoreErrors::new(problems).into());
         }
