@@ -206,3 +206,26 @@ fn config_errors_name_the_file_and_position() {
         ]
     );
 }
+
+#[test]
+fn project_yml_and_the_config_are_read_with_the_bound_on_aliases() {
+    // One 2 560-byte string aliased 500 times: 1.3 MB for a 6 KB file, over
+    // the 1 MiB any YAML file may copy; the 409th alias crosses it
+    // (2 560 x 410 > 1 048 576), on line 2 + 409.
+    let text = |first: &str| {
+        let mut text = format!("{first}: &big {}\nx:\n", "y".repeat(2560));
+        text.push_str(&"- *big\n".repeat(500));
+        text
+    };
+    let bound = "anchors and aliases expand to more than 1048576 bytes of text";
+    let error = config(&text("stores")).unwrap_err();
+    assert_eq!(error.len(), 1);
+    assert!(
+        error[0].starts_with(&format!("files/git-ops-config.yml:411:3: {bound}")),
+        "{error:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "project.yml", &text("name"));
+    let error = Project::find(dir.path()).unwrap_err().to_string();
+    assert!(error.contains(&format!("line 411, column 3: {bound}")), "{error}");
+}
