@@ -239,6 +239,40 @@ fn a_check_lists_every_problem_of_every_file() {
 }
 
 #[test]
+fn a_check_lists_slices_with_the_same_root_keys() {
+    let p = tree();
+    p.source("a.yaml", "label: oak\ntrunk: {label: t}\n");
+    p.source(
+        "b.json",
+        "{\"trunk\": {\"label\": \"t\"}, \"label\": \"oak\"}",
+    );
+    p.source("c.yaml", "label: elm\ntrunk: {label: t}\n");
+    let collision = "two `Tree` objects with one identity would make the export compile fail on an index collision; give one of the two slices other keys";
+    assert_eq!(
+        source_errors(&p).messages(),
+        [format!(
+            "files/tree/b.json:1:36: label: slice `a` has the same keys (label=oak, files/tree/a.yaml:1:8): {collision}"
+        )]
+    );
+    // The active view: the records of the versions synced.
+    p.write(
+        "git_ops/active/tree/x@v1.json",
+        "{\"label\": \"elm\", \"trunk\": {\"label\": \"t\"}}",
+    );
+    p.write(
+        "git_ops/active/tree/y@v1.json",
+        "{\"label\": \"elm\", \"trunk\": {\"label\": \"t\"}}",
+    );
+    let errors = p.store.check(&WorkingTree, ViewKind::Active).unwrap_err();
+    assert_eq!(
+        errors.messages(),
+        [format!(
+            "git_ops/active/tree/y@v1.json:1:11: label: slice `x` has the same keys (label=elm, git_ops/active/tree/x@v1.json:1:11): {collision}"
+        )]
+    );
+}
+
+#[test]
 fn latest_depth_assigns_versions_without_reading_old_versions() {
     let p = tree();
     // An old version the current schema refuses is not read at all.

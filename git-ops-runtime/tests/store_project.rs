@@ -227,5 +227,8 @@ fn project_yml_and_the_config_are_read_with_the_bound_on_aliases() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "project.yml", &text("name"));
     let error = Project::find(dir.path()).unwrap_err().to_string();
-    assert!(error.contains(&format!("line 411, column 3: {bound}")), "{error}");
+    assert!(
+        error.contains(&format!("line 411, column 3: {bound}")),
+        "{error}"
+    );
 }

@@ -11,6 +11,7 @@ use super::load::load_file;
 use super::plan::ViewPlan;
 use super::project::{LocationError, Project};
 use super::record::{SliceRecord, SliceSummary, SliceView};
+use super::root_keys::{duplicate_root_keys, root_keys};
 use super::slice::{Depth, LoadedSlice, ViewKind};
 use super::view::schema_fingerprint;
 use crate::dictpath::{DictPath, LookupError};
@@ -285,23 +286,23 @@ impl Store {
     }
 
     /// Checks every file of the store and lists every problem: listing
-    /// problems, unreadable files, documents the schema refuses.
+    /// problems, unreadable files, documents the schema refuses, two
+    /// slices with the same root keys.
     ///
     /// # Errors
     ///
     /// All the problems, sorted by file.
     pub fn check(&self, files: &dyn StoreFiles, kind: ViewKind) -> Result<(), StoreErrors> {
         let (listing, mut errors) = self.list_lenient(files, kind);
+        let mut keys = Vec::new();
         for slice in self.slices(files, &listing, kind, Depth::Full).with_views() {
-            match slice {
-                Ok(slice) => {
-                    if let Err(problems) = slice.view() {
-                        errors.extend(problems.errors);
-                    }
-                }
+            match slice.and_then(|slice| Ok((slice.name().to_owned(), root_keys(&slice)?))) {
+                Ok((name, slice_keys)) => keys.extend(slice_keys.map(|k| (name, k))),
                 Err(problems) => errors.extend(problems.errors),
             }
         }
+        let keys = keys.iter().map(|(name, keys)| (name.as_str(), keys));
+        errors.extend(duplicate_root_keys(self, files, &listing, keys));
         if errors.is_empty() {
             Ok(())
         } else {
