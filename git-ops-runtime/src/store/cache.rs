@@ -328,6 +328,11 @@ impl CleanDraft {
         CleanDraft { root_keys, ..self }
     }
 
+    /// The slice's root keys.
+    pub(crate) fn root_keys(&self) -> Option<&RootKeys> {
+        self.root_keys.as_ref()
+    }
+
     /// The entry, once the operation committed; `None` when a file cannot
     /// be trusted or read.
     pub(crate) fn finish(&self) -> Option<CleanSlice> {

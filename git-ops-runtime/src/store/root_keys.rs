@@ -23,21 +23,25 @@ use serde_json::Value;
 
 use super::error::{StoreError, StoreErrorKind, StoreErrors};
 use super::files::StoreFiles;
-use super::listing::StoreListing;
+use super::listing::{StoreFile, StoreListing};
 use super::reader::Store;
 use super::slice::LoadedSlice;
 use crate::dictpath::python_str;
 use crate::format::Position;
 use crate::format::locate::{RawPathSegment, locate, snippet};
 
-/// The root key values of one slice, and the file they come from.
+/// The root key values of one slice, and the file they come from. Kept
+/// small: the change cache holds one per slice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct RootKeys {
-    /// The file holding the values (shown form): the source file, or for a
-    /// deleted slice its newest active version with content.
-    pub(crate) file: String,
-    /// The values, in key order.
-    pub(crate) values: Vec<Value>,
+    /// The values in key order, as compact JSON (`[20]`): equal texts are
+    /// equal values (normalised documents hold each key in one type).
+    pub(crate) values: String,
+    /// The file holding the values (shown form) when it is not the source
+    /// file: for a deleted slice its newest active version with content,
+    /// in the active view the current version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) file: Option<String>,
     /// The slice is deleted: its record stays in the views until a prune.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) deleted: bool,
@@ -58,22 +62,24 @@ pub(crate) fn root_keys(slice: &LoadedSlice<'_>) -> Result<Option<RootKeys>, Sto
         return Ok(None);
     };
     let record = &view.record;
-    let with_content = slice.source().filter(|f| f.document.is_some());
-    let file = match (record.deleted, with_content) {
-        (false, Some(source)) => Some(source),
+    let from_source = !record.deleted && slice.source().is_some_and(|f| f.document.is_some());
+    let file = if from_source {
+        None
+    } else {
         // The current version (active view) or, deleted, the newest
         // version with content: where the view's values come from.
-        _ => slice.active().iter().rev().find(|f| f.document.is_some()),
+        let Some(file) = slice.active().iter().rev().find(|f| f.document.is_some()) else {
+            return Ok(None);
+        };
+        Some(file.file.shown.clone())
     };
-    let Some(file) = file else {
-        return Ok(None);
-    };
+    let values: Vec<&Value> = keys
+        .iter()
+        .map(|key| record.attributes.get(key).unwrap_or(&Value::Null))
+        .collect();
     Ok(Some(RootKeys {
-        file: file.file.shown.clone(),
-        values: keys
-            .iter()
-            .map(|key| record.attributes.get(key).cloned().unwrap_or(Value::Null))
-            .collect(),
+        values: serde_json::to_string(&values).expect("values serialise"),
+        file,
         deleted: record.deleted,
     }))
 }
@@ -88,10 +94,12 @@ pub(crate) fn duplicate_root_keys<'k>(
     listing: &StoreListing,
     slices: impl IntoIterator<Item = (&'k str, &'k RootKeys)>,
 ) -> Vec<StoreError> {
-    let mut by_values: HashMap<String, Vec<(&str, &RootKeys)>> = HashMap::new();
+    let mut by_values: HashMap<&str, Vec<(&str, &RootKeys)>> = HashMap::new();
     for (name, keys) in slices {
-        let text = serde_json::to_string(&keys.values).expect("values serialise");
-        by_values.entry(text).or_default().push((name, keys));
+        by_values
+            .entry(&keys.values)
+            .or_default()
+            .push((name, keys));
     }
     let names = &store.schema().root_entity().resolved_keys;
     let mut errors = Vec::new();
@@ -103,12 +111,18 @@ pub(crate) fn duplicate_root_keys<'k>(
         // others are reported against: the slice to change is a live one.
         group.sort_by(|a, b| b.1.deleted.cmp(&a.1.deleted).then(a.0.cmp(b.0)));
         let (first_name, first) = group[0];
-        let first_at = locate_key(files, listing, first_name, first, &names[0]);
+        let Some(first_file) = file_of(listing, first_name, first) else {
+            continue;
+        };
+        let first_at = locate_key(files, first_file, &names[0]);
         for &(name, keys) in &group[1..] {
-            let (position, snippet) = locate_key(files, listing, name, keys, &names[0])
+            let Some(file) = file_of(listing, name, keys) else {
+                continue;
+            };
+            let (position, snippet) = locate_key(files, file, &names[0])
                 .map_or((None, None), |(p, s)| (Some(p), Some(s)));
             errors.push(StoreError {
-                file: keys.file.clone().into(),
+                file: file.shown.clone().into(),
                 position,
                 dict_path: Some(names[0].clone()),
                 snippet,
@@ -116,7 +130,7 @@ pub(crate) fn duplicate_root_keys<'k>(
                     keys: identity_text(names, &keys.values),
                     entity: store.schema().root.name().to_owned(),
                     other_slice: first_name.to_owned(),
-                    other: PathBuf::from(&first.file),
+                    other: PathBuf::from(&first_file.shown),
                     other_position: first_at.as_ref().map(|(p, _)| *p),
                     other_deleted: first.deleted,
                 },
@@ -126,32 +140,29 @@ pub(crate) fn duplicate_root_keys<'k>(
     errors
 }
 
-/// `vid=10`, `mount=/data, name=data`.
-fn identity_text(names: &[String], values: &[Value]) -> String {
+/// `vid=10`, `mount=/data, name=data`, from the values' JSON text.
+fn identity_text(names: &[String], values: &str) -> String {
+    let values: Vec<Value> = serde_json::from_str(values).unwrap_or_default();
     names
         .iter()
-        .zip(values)
+        .zip(&values)
         .map(|(name, value)| format!("{name}={}", python_str(value)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// Where the value of key `key` is in the file of `keys`, with its
-/// snippet; `None` when the file cannot be read or the key is not written
-/// (a default).
-fn locate_key(
-    files: &dyn StoreFiles,
-    listing: &StoreListing,
-    name: &str,
-    keys: &RootKeys,
-    key: &str,
-) -> Option<(Position, String)> {
+/// The file of slice `name` holding its `keys`.
+fn file_of<'l>(listing: &'l StoreListing, name: &str, keys: &RootKeys) -> Option<&'l StoreFile> {
     let slice = listing.get(name)?;
-    let file = slice
-        .source
-        .iter()
-        .chain(&slice.active)
-        .find(|f| f.shown == keys.file)?;
+    match &keys.file {
+        None => slice.source.as_ref(),
+        Some(shown) => slice.active.iter().find(|f| f.shown == *shown),
+    }
+}
+
+/// Where the value of key `key` is in `file`, with its snippet; `None`
+/// when the file cannot be read or the key is not written (a default).
+fn locate_key(files: &dyn StoreFiles, file: &StoreFile, key: &str) -> Option<(Position, String)> {
     let bytes = files.read(&file.path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     let location = locate(&text, file.format, &[RawPathSegment::Key(key.to_owned())])?;

@@ -40,7 +40,8 @@ use crate::format::json::to_json;
 pub(crate) enum Settled {
     /// Skipped: the cache knows it is clean.
     Cached(CleanSlice),
-    /// Looked at; the draft when it is clean after the operation.
+    /// Looked at; the draft when it is clean after the operation (with
+    /// the slice's root keys), else its root keys.
     Done {
         change: Option<SliceChange>,
         draft: Option<CleanDraft>,
@@ -170,13 +171,14 @@ impl Engine<'_> {
                 .filter_map(|(name, clean): &(String, CleanSlice)| {
                     Some((name.as_str(), clean.root_keys.as_ref()?))
                 });
+            let clean = drafts
+                .iter()
+                .filter_map(|(name, draft): &(String, CleanDraft)| {
+                    Some((name.as_str(), draft.root_keys()?))
+                });
             let read = keys.iter().map(|(name, keys)| (name.as_str(), keys));
-            problems.extend(duplicate_root_keys(
-                store,
-                files,
-                listing,
-                cached.chain(read),
-            ));
+            let all = cached.chain(clean).chain(read);
+            problems.extend(duplicate_root_keys(store, files, listing, all));
         }
         if problems.is_empty()
             && stale.is_empty()
@@ -283,8 +285,12 @@ fn settle_slice(
             Ok(Some(view)) => prepared.plan.store_scope_values(&view.record.attributes),
             _ => Vec::new(),
         };
-        CleanDraft::new(store, files, views, store_values).with_root_keys(keys.clone())
+        CleanDraft::new(store, files, views, store_values)
     });
+    let (draft, keys) = match draft {
+        Some(draft) => (Some(draft.with_root_keys(keys)), None),
+        None => (None, keys),
+    };
     Ok(Settled::Done {
         change: if mode == Settle::Sync { change } else { None },
         draft,

@@ -170,8 +170,8 @@ impl Engine<'_> {
         // Pass 2: process, rewrite, views.
         let used = LazyUsedValues::new(store, &files, &listing);
         let mut drafts: Vec<(String, CleanDraft)> = Vec::new();
-        // The root keys of the slices read (those of the others are in the
-        // cache).
+        // The root keys of the slices read and left with no draft (those of
+        // the others are in their draft or in the cache).
         let mut keys: Vec<(String, RootKeys)> = Vec::new();
         if plan.needs_order() {
             for slice in store
@@ -202,10 +202,10 @@ impl Engine<'_> {
                 match done {
                     Ok((draft, slice_keys)) => {
                         let name = slice.name().to_owned();
-                        if let Some(draft) = draft {
-                            drafts.push((name.clone(), draft.with_root_keys(slice_keys.clone())));
+                        match draft {
+                            Some(draft) => drafts.push((name, draft.with_root_keys(slice_keys))),
+                            None => keys.extend(slice_keys.map(|k| (name, k))),
                         }
-                        keys.extend(slice_keys.map(|k| (name, k)));
                     }
                     Err(OperationError::Store(errors)) => problems.extend(errors.errors),
                     Err(other) => return Err(other),
@@ -238,10 +238,10 @@ impl Engine<'_> {
                     Ok((name, draft, local, slice_keys)) => {
                         report.filled.extend(local.filled);
                         report.slices.extend(local.slices);
-                        if let Some(draft) = draft {
-                            drafts.push((name.clone(), draft.with_root_keys(slice_keys.clone())));
+                        match draft {
+                            Some(draft) => drafts.push((name, draft.with_root_keys(slice_keys))),
+                            None => keys.extend(slice_keys.map(|k| (name, k))),
                         }
-                        keys.extend(slice_keys.map(|k| (name, k)));
                     }
                     Err(OperationError::Store(errors)) => problems.extend(errors.errors),
                     Err(other) => return Err(other),
@@ -251,14 +251,13 @@ impl Engine<'_> {
         let cached = kept
             .iter()
             .filter_map(|(name, clean)| Some((name.as_str(), clean.root_keys.as_ref()?)));
+        let clean = drafts
+            .iter()
+            .filter_map(|(name, draft)| Some((name.as_str(), draft.root_keys()?)));
         let read = keys.iter().map(|(name, keys)| (name.as_str(), keys));
         // Located in the files as they are on disk, not as staged.
-        problems.extend(duplicate_root_keys(
-            store,
-            &WorkingTree,
-            &listing,
-            cached.chain(read),
-        ));
+        let all = cached.chain(clean).chain(read);
+        problems.extend(duplicate_root_keys(store, &WorkingTree, &listing, all));
         if !problems.is_empty() {
             return Err(StoreErrors::new(problems).into());
         }
