@@ -3,7 +3,7 @@
 
 use git_ops_runtime::format::Format;
 use git_ops_runtime::format::filename::{
-    FileNameError, SliceFileName, UnsupportedExtension, check_name,
+    FileNameError, NameProblem, SliceFileName, UnsupportedExtension, check_name,
 };
 
 fn parsed(file_name: &str) -> (String, Option<u64>, String) {
@@ -83,11 +83,69 @@ fn format_filename_other_cases() {
         SliceFileName::parse(".json"),
         Err(FileNameError::EmptyName(".json".into()))
     );
-    // Hidden files are the callers' to skip; this one parses.
+    // Hidden files are the callers' to skip, before parsing: a hidden name
+    // is not a slice name.
     assert_eq!(
-        parsed(".migrations.json"),
-        parts(".migrations", None, "json")
+        SliceFileName::parse(".migrations.json"),
+        Err(FileNameError::InvalidName {
+            name: ".migrations".into(),
+            problem: NameProblem::Hidden
+        })
     );
+}
+
+#[test]
+fn format_filename_one_rule_for_slice_names() {
+    // The original's grammar takes any character but `@` in a name; the
+    // names `slice create` refuses are refused when listing too.
+    for (file, name, problem) in [
+        ("a\\b.json", "a\\b", NameProblem::Forbidden('\\')),
+        ("line\nbreak.yaml", "line\nbreak", NameProblem::Control),
+        ("tab\there@v2.json", "tab\there", NameProblem::Control),
+        ("nul\0.json", "nul\0", NameProblem::Control),
+        ("del\u{7f}.json", "del\u{7f}", NameProblem::Control),
+        ("c1\u{85}.yml", "c1\u{85}", NameProblem::Control),
+        ("cr\r.json", "cr\r", NameProblem::Control),
+    ] {
+        let error = FileNameError::InvalidName {
+            name: name.into(),
+            problem,
+        };
+        assert_eq!(SliceFileName::parse(file), Err(error.clone()), "{file:?}");
+        assert_eq!(check_name(name), Err(error), "{name:?}");
+    }
+    assert_eq!(
+        SliceFileName::parse("a\\b.json").unwrap_err().to_string(),
+        r#""a\\b" cannot be a slice name: it contains `\` (slice names cannot contain `/`, `\` or `@`)"#
+    );
+    assert_eq!(
+        SliceFileName::parse("line\nbreak.yaml")
+            .unwrap_err()
+            .to_string(),
+        r#""line\nbreak" cannot be a slice name: it contains a control character"#
+    );
+    // Versions start at 1: `@v0` is no version (the original reads 0).
+    for file in ["a@v0.json", "a@v00.yaml"] {
+        assert_eq!(
+            SliceFileName::parse(file),
+            Err(FileNameError::VersionZero(file.into()))
+        );
+    }
+    assert_eq!(
+        SliceFileName::parse("a@v0.json").unwrap_err().to_string(),
+        r#"slice file name "a@v0.json" has version 0; versions start at 1"#
+    );
+    assert_eq!(
+        SliceFileName::active("a", 0),
+        Err(FileNameError::VersionZero("a@v0.json".into()))
+    );
+    assert_eq!(parsed("a@v010.json"), parts("a", Some(10), "json"));
+    // Unicode, spaces, dots and other punctuation stay valid.
+    for name in ["ü ñ", "a b", "a.b", "x-1_2", "(a)", "a#b", "日本"] {
+        assert_eq!(check_name(name), Ok(()), "{name:?}");
+        let file = SliceFileName::new(name, Some(1), "json").unwrap();
+        assert_eq!(SliceFileName::parse(&file.to_string()), Ok(file));
+    }
 }
 
 #[test]
@@ -104,13 +162,25 @@ fn format_filename_formats_and_rendering() {
         SliceFileName::new("a.b", None, "yml").unwrap().to_string(),
         "a.b.yml"
     );
-    for name in ["", ".hidden", "a@b", "a/b", "a\\b", "a\0b"] {
+    for (name, problem) in [
+        ("", NameProblem::Empty),
+        (".hidden", NameProblem::Hidden),
+        ("a@b", NameProblem::Forbidden('@')),
+        ("a/b", NameProblem::Forbidden('/')),
+        ("a\\b", NameProblem::Forbidden('\\')),
+        ("a\0b", NameProblem::Control),
+        ("a\nb", NameProblem::Control),
+    ] {
+        let error = FileNameError::InvalidName {
+            name: name.into(),
+            problem,
+        };
         assert_eq!(
             SliceFileName::active(name, 1),
-            Err(FileNameError::InvalidName(name.into())),
+            Err(error.clone()),
             "{name:?}"
         );
-        assert!(check_name(name).is_err());
+        assert_eq!(check_name(name), Err(error));
     }
     assert!(SliceFileName::new("a", Some(1), "Json").is_err());
     // What renders parses back to the same parts.

@@ -15,9 +15,13 @@
 //!
 //! Differences from the original, on purpose (see `docs/formats.md`):
 //! version digits are ASCII only (Python's `\d` also takes other Unicode
-//! decimal digits, e.g. `a@v١.json`), and a version must fit in a `u64`.
-//! Hidden files (a leading `.`) are skipped by the callers that list
-//! folders, before parsing, as in the original.
+//! decimal digits, e.g. `a@v١.json`), a version must fit in a `u64` and is
+//! at least 1 (`a@v0.json` is refused), and the name must pass
+//! [`check_name`], the one rule for slice names that every entry point
+//! applies (listing, `slice create`, writing): no `\` and no control
+//! character, which the original accepts in file names. Hidden files (a
+//! leading `.`) are skipped by the callers that list folders, before
+//! parsing, as in the original.
 
 use std::fmt;
 
@@ -60,12 +64,36 @@ pub enum FileNameError {
     /// A version beyond `u64::MAX`.
     #[error("slice file name {0:?} has a version that is too large")]
     VersionOutOfRange(String),
-    /// A name that cannot be written as a slice file name: empty, with `@`,
-    /// `/`, `\` or NUL, or starting with `.` (the file would be hidden).
-    #[error(
-        "{0:?} cannot be a slice name (it must be non-empty, not start with '.', and contain no '@', '/', '\\' or NUL)"
-    )]
-    InvalidName(String),
+    /// Version 0 (`a@v0.json`): versions start at 1.
+    #[error("slice file name {0:?} has version 0; versions start at 1")]
+    VersionZero(String),
+    /// A name that [`check_name`] refuses.
+    #[error("{name:?} cannot be a slice name: {problem}")]
+    InvalidName {
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        problem: NameProblem,
+    },
+}
+
+/// Why a name cannot be a slice name ([`check_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameProblem {
+    /// The empty name.
+    #[error("it is empty")]
+    Empty,
+    /// A leading `.`: the file would be hidden, and skipped.
+    #[error("it starts with `.`, which would hide its file")]
+    Hidden,
+    /// `/` (the file would be in another folder), `\` (a folder separator
+    /// on Windows) or `@` (the version separator).
+    #[error("it contains `{0}` (slice names cannot contain `/`, `\\` or `@`)")]
+    Forbidden(char),
+    /// A control character (a newline, a tab, NUL...): a name that cannot be
+    /// shown on one line of a report or a log.
+    #[error("it contains a control character")]
+    Control,
 }
 
 /// An extension the engine cannot read or write.
@@ -96,12 +124,16 @@ impl SliceFileName {
                 let version = digits
                     .parse::<u64>()
                     .map_err(|_| FileNameError::VersionOutOfRange(owned()))?;
+                if version == 0 {
+                    return Err(FileNameError::VersionZero(owned()));
+                }
                 (name, Some(version))
             }
         };
         if name.is_empty() {
             return Err(FileNameError::EmptyName(owned()));
         }
+        check_name(name)?;
         Ok(SliceFileName {
             name: name.to_owned(),
             version,
@@ -110,7 +142,8 @@ impl SliceFileName {
     }
 
     /// A file name from its parts, checked so that it parses back to the
-    /// same parts and stays inside its folder.
+    /// same parts and stays inside its folder (a version, if any, is at
+    /// least 1).
     pub fn new(
         name: &str,
         version: Option<u64>,
@@ -124,6 +157,9 @@ impl SliceFileName {
         };
         if extension.is_empty() || !extension.bytes().all(|b| b.is_ascii_lowercase()) {
             return Err(FileNameError::InvalidExtension(file.to_string()));
+        }
+        if version == Some(0) {
+            return Err(FileNameError::VersionZero(file.to_string()));
         }
         Ok(file)
     }
@@ -140,13 +176,33 @@ impl SliceFileName {
     }
 }
 
-/// Whether `name` can be a slice name: it must survive the round trip
-/// through a file name and not leave its folder or hide.
+/// The rule for a slice name, the same at every entry point: listing a
+/// source or active folder ([`SliceFileName::parse`]), `slice create`,
+/// writing a file ([`SliceFileName::new`]). A name is not empty, does not
+/// start with `.` (its file would be hidden), and holds no `/`, `\`, `@`
+/// nor control character (`char::is_control`: newline, tab, NUL, ...).
+/// Such a name reads back as itself from its file name and stays in its
+/// folder.
+///
+/// # Errors
+///
+/// [`FileNameError::InvalidName`], with the [`NameProblem`].
 pub fn check_name(name: &str) -> Result<(), FileNameError> {
-    if name.is_empty() || name.starts_with('.') || name.contains(['@', '/', '\\', '\0']) {
-        return Err(FileNameError::InvalidName(name.to_owned()));
-    }
-    Ok(())
+    let problem = if name.is_empty() {
+        NameProblem::Empty
+    } else if name.starts_with('.') {
+        NameProblem::Hidden
+    } else if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | '@')) {
+        NameProblem::Forbidden(c)
+    } else if name.chars().any(char::is_control) {
+        NameProblem::Control
+    } else {
+        return Ok(());
+    };
+    Err(FileNameError::InvalidName {
+        name: name.to_owned(),
+        problem,
+    })
 }
 
 /// Renders `name[@vN].extension`.

@@ -10,39 +10,28 @@ use super::slice::ViewKind;
 use super::txn::TxnError;
 use super::view::view_file_path;
 use crate::format::Format;
-use crate::format::filename::SliceFileName;
+use crate::format::filename::{FileNameError, SliceFileName, check_name};
 
-/// Checks that `name` can be a slice name (spec §13 gap 29): not empty, not
-/// starting with `.` (the file would be hidden), without `/`, `\`, `@` or
-/// control characters, and reading back as the same name from its file name.
+/// Checks that `name` can be a slice name: the rule of
+/// [`crate::format::filename::check_name`], the same that listing a folder
+/// applies (not empty, not starting with `.`, without `/`, `\`, `@` or
+/// control characters; the original only refused `/`, `@` and a leading
+/// `.`, `docs/operations.md`).
 ///
 /// # Errors
 ///
 /// [`OperationError::InvalidName`], saying why.
 pub fn check_slice_name(name: &str) -> Result<(), OperationError> {
-    let invalid = |reason: &str| {
-        Err(OperationError::InvalidName {
+    match check_name(name) {
+        Ok(()) => Ok(()),
+        Err(FileNameError::InvalidName { problem, .. }) => Err(OperationError::InvalidName {
             name: name.to_owned(),
-            reason: reason.to_owned(),
-        })
-    };
-    if name.is_empty() {
-        return invalid("it is empty");
-    }
-    if name.starts_with('.') {
-        return invalid("it starts with `.`, which would hide its file");
-    }
-    if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | '@')) {
-        return invalid(&format!(
-            "it contains `{c}` (slice names cannot contain `/`, `\\` or `@`)"
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return invalid("it contains a control character");
-    }
-    match SliceFileName::parse(&format!("{name}.json")) {
-        Ok(parsed) if parsed.name == name && parsed.version.is_none() => Ok(()),
-        _ => invalid("its file name would not read back as this name"),
+            reason: problem.to_string(),
+        }),
+        Err(other) => Err(OperationError::InvalidName {
+            name: name.to_owned(),
+            reason: other.to_string(),
+        }),
     }
 }
 
