@@ -98,15 +98,21 @@ fn check_target(cx: &Ctxt, c: &Container) {
     }
 }
 
+/// Whether `name` can be a store name: a folder name. The same rule as
+/// `git_ops_runtime::schema::store_name_problem`, which applies it to
+/// stores from manifests (a test checks that they agree).
+pub(crate) fn valid_store_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+}
+
 fn check_store(cx: &Ctxt, c: &Container) {
     if let Some(store) = &c.attrs.store {
         let name = &store.value;
-        let valid = !name.is_empty()
-            && !name.starts_with('.')
-            && name
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'));
-        if !valid {
+        if !valid_store_name(name) {
             cx.error_at(
                 store.span,
                 format!("invalid store name {name:?}: the store name is a folder name (`git_ops/active/<store>/`); use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`"),

@@ -100,3 +100,30 @@ fn errors_come_with_stubs() {
 fn reserved_fields_agree_with_the_runtime() {
     assert_eq!(RESERVED_FIELDS, git_ops_runtime::schema::RESERVED_FIELDS);
 }
+
+#[test]
+fn store_names_agree_with_the_runtime() {
+    // The runtime applies the derive's rule to stores from manifests.
+    for name in [
+        "vlan",
+        "a-b_c.d",
+        "x1",
+        "",
+        ".x",
+        "..",
+        "../../../esc",
+        "a/b",
+        "a\\b",
+        "a b",
+        "ü",
+        "line\nbreak",
+        "a@b",
+        "a:b",
+    ] {
+        assert_eq!(
+            crate::check::valid_store_name(name),
+            git_ops_runtime::schema::store_name_problem(name).is_none(),
+            "{name:?}"
+        );
+    }
+}

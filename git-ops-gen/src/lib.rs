@@ -351,9 +351,8 @@ pub(crate) fn checked_stores(spec: &ModuleSpec) -> Result<Vec<StoreSchema>, Vec<
     }
     let mut stores: Vec<StoreSchema> = Vec::new();
     for store in &spec.stores {
-        if let Some(problem) = store_name_problem(&store.store) {
-            problems.push(format!("store `{}`: {problem}", store.store));
-        }
+        // The store name's rule (the derive's) is checked by
+        // `StoreSchema::build`, with the source location: both become paths.
         if stores.iter().any(|s| s.store == store.store) {
             problems.push(format!("store `{}` is given twice", store.store));
             continue;
@@ -387,22 +386,6 @@ pub(crate) fn checked_stores(spec: &ModuleSpec) -> Result<Vec<StoreSchema>, Vec<
         Ok(stores)
     } else {
         Err(problems)
-    }
-}
-
-/// Store names become file names (`schemas/<store>.json`) and folder names.
-fn store_name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("a store name cannot be empty")
-    } else if name.starts_with('.') {
-        Some("a store name cannot start with `.`")
-    } else if name
-        .chars()
-        .any(|c| c == '/' || c == '\\' || c.is_control())
-    {
-        Some("a store name cannot contain `/`, `\\` or control characters")
-    } else {
-        None
     }
 }
 

@@ -126,6 +126,16 @@ pub enum ManifestError {
         /// The format found.
         found: u32,
     },
+    /// The module name is not a name an inmanta module can have.
+    #[error("{}: {module:?} cannot name an inmanta module: {problem}", path.display())]
+    InvalidModule {
+        /// The manifest file.
+        path: PathBuf,
+        /// The name.
+        module: String,
+        /// Why.
+        problem: &'static str,
+    },
     /// Two stores share a name.
     #[error("{}: store `{store}` appears twice", path.display())]
     DuplicateStore {
@@ -207,7 +217,9 @@ pub fn render_manifest(
 }
 
 /// Reads a manifest and checks every store again with
-/// [`StoreSchema::build`].
+/// [`StoreSchema::build`] (which also refuses a store name or source
+/// location that the derive would refuse: they become paths), and the
+/// module name.
 ///
 /// # Errors
 ///
@@ -245,6 +257,16 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ManifestError
         });
     }
     let file: ManifestFile = serde_json::from_str(text).map_err(parse_error)?;
+    // Every field that names something on disk follows the derive's rules:
+    // the module name here, the store names and source locations in
+    // `StoreSchema::build` below.
+    if let Some(problem) = crate::dsl::names::module_segment_problem(&file.module) {
+        return Err(ManifestError::InvalidModule {
+            path: path.to_owned(),
+            module: file.module,
+            problem,
+        });
+    }
     let mut stores: Vec<StoreSchema> = Vec::with_capacity(file.stores.len());
     let mut migrations = BTreeMap::new();
     for ManifestStore {

@@ -165,16 +165,31 @@ fn store_names_and_module_names() {
             support::vlan(),
             renamed("a/b"),
             renamed(".x"),
+            renamed("../../../esc"),
+            renamed("a b"),
         ],
         "acme",
         false,
     );
+    // The derive's rule (`docs/derive.md`), whatever made the schema.
+    let rule = "the store name is a folder name (`git_ops/active/<store>/`): use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`";
     assert_eq!(
         found,
         [
-            "store `vlan` is given twice",
-            "store `a/b`: a store name cannot contain `/`, `\\` or control characters",
-            "store `.x`: a store name cannot start with `.`",
+            "store `vlan` is given twice".to_owned(),
+            format!("store `a/b`: invalid store name \"a/b\": {rule}"),
+            format!("store `.x`: invalid store name \".x\": {rule}"),
+            format!("store `../../../esc`: invalid store name \"../../../esc\": {rule}"),
+            format!("store `a b`: invalid store name \"a b\": {rule}"),
+        ]
+    );
+    // The source location becomes a path too.
+    let mut escaping = support::vlan();
+    escaping.source = "inmanta:///files/../../x/".into();
+    assert_eq!(
+        problems(vec![escaping], "acme", false),
+        [
+            "store `vlan`: invalid source folder: location \"inmanta:///files/../../x/\" leaves its root folder (`..` is not allowed)"
         ]
     );
     assert_eq!(

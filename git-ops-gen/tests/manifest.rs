@@ -329,3 +329,69 @@ fn integer_bounds_of_every_type_are_kept_in_the_manifest() {
         ]
     );
 }
+
+#[test]
+fn manifest_fields_that_become_paths_follow_the_derive_rules() {
+    // Issue: the plain binary took `stores[].store` as is and wrote state
+    // and views outside the project. Refused when the manifest is read,
+    // naming the file, before anything is written.
+    let rule = "the store name is a folder name (`git_ops/active/<store>/`): use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`";
+    for name in [
+        "../../../esc",
+        "a/b",
+        ".hidden",
+        "",
+        "a b",
+        "a\\b",
+        "line\nbreak",
+    ] {
+        let (path, err) = load_edited(|m| m["stores"][0]["store"] = name.into());
+        assert!(
+            matches!(&err, ManifestError::InvalidStore { store, .. } if store == name),
+            "{name:?}: {err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: store `{name}` is invalid: invalid store name {name:?}: {rule}",
+                path.display()
+            )
+        );
+    }
+    for (source, why) in [
+        (
+            "inmanta:///files/../../../esc/",
+            "location \"inmanta:///files/../../../esc/\" leaves its root folder (`..` is not allowed)",
+        ),
+        (
+            "inmanta://../files/x/",
+            "location \"inmanta://../files/x/\" names a module that cannot exist: a module name is made of ASCII letters, digits and `_`",
+        ),
+        (
+            "file://relative/x/",
+            "location \"file://relative/x/\" must hold an absolute path after `file://` (`file:///srv/x`)",
+        ),
+        (
+            "files/x/",
+            "location \"files/x/\" has no known scheme: write `inmanta:///<path in the project>`, `inmanta://<module>/<path in the module>` or `file:///<absolute path>`",
+        ),
+    ] {
+        let (path, err) = load_edited(|m| m["stores"][0]["source"] = source.into());
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: store `zoo` is invalid: invalid source folder: {why}",
+                path.display()
+            ),
+            "{source:?}"
+        );
+    }
+    let (path, err) = load_edited(|m| m["module"] = "../evil".into());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: \"../evil\" cannot name an inmanta module: a DSL module name is made of ASCII letters, digits and `_`, and does not start with a digit",
+            path.display()
+        )
+    );
+}

@@ -257,6 +257,38 @@ fn the_registry_reports_every_problem() {
         Err(OperationError::Registry(_))
     ));
     let _: DictPath = DictPath::root();
+
+    // A schema made by hand, without `StoreSchema::build`: its name and
+    // source location become paths, and follow the derive's rules.
+    let mut escaping = Host::store_schema();
+    escaping.store = "../../../esc".into();
+    escaping.source = "inmanta:///files/../x/".into();
+    let mut registry = Registry::new();
+    let _ = registry.manifest_store(escaping);
+    let errors = registry.check().unwrap_err();
+    assert_eq!(
+        errors.errors,
+        [
+            RegistryError::InvalidStore {
+                store: "../../../esc".into(),
+                problem: "the store name is a folder name (`git_ops/active/<store>/`): use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`".into()
+            },
+            RegistryError::InvalidStore {
+                store: "../../../esc".into(),
+                problem: "invalid source folder: location \"inmanta:///files/../x/\" leaves its root folder (`..` is not allowed)".into()
+            },
+        ]
+    );
+    let engine = git_ops_runtime::store::Engine::new(
+        git_ops_runtime::store::Project::at(p.root()),
+        &registry,
+    );
+    let before = p.snapshot();
+    assert!(matches!(
+        engine.update(&UpdateOptions::default()),
+        Err(OperationError::Registry(_))
+    ));
+    assert_eq!(p.snapshot(), before);
 }
 
 /// A greeting rendered from a template (scenario 29's analogue).

@@ -14,6 +14,23 @@ use super::model::{
 pub const RESERVED_FIELDS: [&str; 5] =
     ["operation", "path", "version", "slice_store", "slice_name"];
 
+/// Why `name` cannot be a store name, `None` when it can: the rule of
+/// `#[slice(store = "..")]` (`docs/derive.md`), applied to every store
+/// whatever its origin (a type, a manifest): ASCII letters, digits, `_`,
+/// `-` and `.`, not empty, not starting with `.`. A store name becomes a
+/// folder name (`git_ops/active/<store>/`) and a file name
+/// (`git_ops/.cache/<store>.json`), so that it can never leave its folder.
+pub fn store_name_problem(name: &str) -> Option<&'static str> {
+    let valid = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (!valid).then_some(
+        "the store name is a folder name (`git_ops/active/<store>/`): use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`",
+    )
+}
+
 impl StoreSchema {
     /// Checks a set of entities and resolves what is inherited.
     ///
@@ -22,7 +39,9 @@ impl StoreSchema {
     /// base that has some), and checks everything the derive cannot see at
     /// compile time: references exist, keys name plain inherited or own fields,
     /// no field is declared twice along the inheritance chain, list items have
-    /// an identity, a member belongs to one union only, and so on. All problems
+    /// an identity, a member belongs to one union only, and so on; and the
+    /// store name ([`store_name_problem`]) and source location
+    /// ([`crate::store::Location::parse`]), which become paths. All problems
     /// are reported, not just the first.
     pub fn build(
         store: impl Into<String>,
@@ -49,6 +68,13 @@ impl StoreSchema {
         }
         if problems.is_empty() {
             schema.check_identities(&mut problems);
+        }
+        // The name and the source location become paths.
+        if let Some(problem) = store_name_problem(&schema.store) {
+            problems.push(format!("invalid store name {:?}: {problem}", schema.store));
+        }
+        if let Err(error) = crate::store::Location::parse(&schema.source) {
+            problems.push(format!("invalid source folder: {error}"));
         }
         if problems.is_empty() {
             Ok(schema)

@@ -11,7 +11,7 @@ mod build;
 pub mod model;
 pub mod traits;
 
-pub use build::RESERVED_FIELDS;
+pub use build::{RESERVED_FIELDS, store_name_problem};
 pub use model::*;
 pub use traits::{SchemaRegistry, Shape, Slice, SliceField, SliceObject};
 

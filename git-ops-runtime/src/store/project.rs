@@ -59,6 +59,13 @@ pub enum LocationError {
     /// A path with `..`, or otherwise leaving its root.
     #[error("location {0:?} leaves its root folder (`..` is not allowed)")]
     Escapes(String),
+    /// `inmanta://<module>/...` where `<module>` is not a module name
+    /// (ASCII letters, digits and `_`): `inmanta://../x` would leave the
+    /// module path.
+    #[error(
+        "location {0:?} names a module that cannot exist: a module name is made of ASCII letters, digits and `_`"
+    )]
+    InvalidModule(String),
     /// `file://` with a relative path.
     #[error("location {0:?} must hold an absolute path after `file://` (`file:///srv/x`)")]
     NotAbsolute(String),
@@ -87,6 +94,12 @@ impl Location {
                 relative_path(path).ok_or_else(|| LocationError::Escapes(location.to_owned()))?;
             if path.as_os_str().is_empty() {
                 return Err(LocationError::MissingPath(location.to_owned()));
+            }
+            if !module
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(LocationError::InvalidModule(location.to_owned()));
             }
             Ok(if module.is_empty() {
                 Location::Project(path)

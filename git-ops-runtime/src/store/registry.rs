@@ -1,7 +1,7 @@
 //! [`Registry`]: the stores a command works on, with their custom processors
 //! and migrations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -106,6 +106,16 @@ pub enum RegistryError {
     /// Two stores with one name.
     #[error("store `{0}` is registered twice")]
     DuplicateStore(String),
+    /// A store name or source location that cannot become a path inside
+    /// the project (a schema built by hand, without
+    /// [`StoreSchema::build`]'s checks).
+    #[error("store {store:?}: {problem}")]
+    InvalidStore {
+        /// The store.
+        store: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Two processors with one name in a store.
     #[error("store `{store}`: processor `{name}` is registered twice")]
     DuplicateProcessor {
@@ -230,6 +240,7 @@ impl std::error::Error for RegistryErrors {}
 pub struct Registry {
     stores: Vec<RegisteredStore>,
     problems: Vec<RegistryError>,
+    other_stores: BTreeSet<String>,
 }
 
 impl Registry {
@@ -295,6 +306,30 @@ impl Registry {
         self.stores.iter().map(RegisteredStore::name).collect()
     }
 
+    /// Declares the names of stores that other modules of the project
+    /// define: a module's own binary registers only its stores, and
+    /// `files/git-ops-config.yml` may configure the others. A configuration
+    /// entry for a store that is neither registered nor declared here is an
+    /// error ([`super::GitOpsConfig::check`]).
+    pub fn other_stores<I, S>(&mut self, names: I) -> &mut Registry
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.other_stores.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The names declared with [`Registry::other_stores`] that are not
+    /// registered, sorted.
+    pub fn other_store_names(&self) -> Vec<&str> {
+        self.other_stores
+            .iter()
+            .map(String::as_str)
+            .filter(|name| self.get(name).is_none())
+            .collect()
+    }
+
     /// Every problem of what was registered.
     ///
     /// # Errors
@@ -304,6 +339,18 @@ impl Registry {
     pub fn check(&self) -> Result<(), RegistryErrors> {
         let mut errors = self.problems.clone();
         for store in &self.stores {
+            if let Some(problem) = crate::schema::store_name_problem(store.name()) {
+                errors.push(RegistryError::InvalidStore {
+                    store: store.name().to_owned(),
+                    problem: problem.to_owned(),
+                });
+            }
+            if let Err(error) = super::project::Location::parse(&store.schema.source) {
+                errors.push(RegistryError::InvalidStore {
+                    store: store.name().to_owned(),
+                    problem: format!("invalid source folder: {error}"),
+                });
+            }
             let used = store.custom_processor_names();
             if store.origin == StoreOrigin::Typed {
                 for name in &used {
