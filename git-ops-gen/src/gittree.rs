@@ -186,12 +186,14 @@ impl StoreFiles for GitTree {
             };
             let entries = tree
                 .iter()
-                .map(|entry| FolderEntry {
-                    name: OsString::from(String::from_utf8_lossy(entry.name_bytes()).into_owned()),
-                    kind: match entry.filemode() {
-                        0o100644 | 0o100755 => EntryKind::File,
-                        _ => EntryKind::Other,
-                    },
+                .map(|entry| {
+                    FolderEntry::new(
+                        OsString::from(String::from_utf8_lossy(entry.name_bytes()).into_owned()),
+                        match entry.filemode() {
+                            0o100644 | 0o100755 => EntryKind::File,
+                            _ => EntryKind::Other,
+                        },
+                    )
                 })
                 .collect();
             Ok(Some(entries))

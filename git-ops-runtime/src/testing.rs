@@ -204,15 +204,27 @@ impl TestProject {
     /// separators) with its bytes, and every folder (its path with a
     /// trailing `/`, no bytes), but the lock and the change cache (local
     /// state, git-ignored) and the `git_ops/` folder that holds them: compare
-    /// two snapshots to check what an operation changed.
+    /// two snapshots to check what an operation changed. See
+    /// [`snapshot_folder`] for links and other entries.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut out = BTreeMap::new();
-        collect(self.root(), self.root(), &mut out);
+        let mut out = snapshot_folder(self.root());
         out.remove(crate::store::LOCK_FILE);
         out.remove("git_ops/");
         out.retain(|path, _| !path.starts_with(crate::store::CACHE_FOLDER));
         out
     }
+}
+
+/// Every entry below `dir` (paths relative to it, `/` separators): a file
+/// with its bytes, a folder as its path with a trailing `/` (no bytes), a
+/// symbolic link as `symlink -> <target>` (not followed: a snapshot never
+/// reads outside `dir`), anything else (a named pipe, a socket) as
+/// `<not a file>` (never opened). Compare two snapshots to check that an
+/// operation changed nothing, inside a project or outside it.
+pub fn snapshot_folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    collect(dir, dir, &mut out);
+    out
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -228,9 +240,20 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if path.is_dir() {
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_symlink() {
+            let target = fs::read_link(&path).unwrap_or_default();
+            out.insert(
+                relative,
+                format!("symlink -> {}", target.display()).into_bytes(),
+            );
+        } else if file_type.is_dir() {
             out.insert(format!("{relative}/"), Vec::new());
             collect(root, &path, out);
+        } else if !file_type.is_file() {
+            out.insert(relative, b"<not a file>".to_vec());
         } else if let Ok(bytes) = fs::read(&path) {
             out.insert(relative, bytes);
         }

@@ -232,3 +232,39 @@ fn project_yml_and_the_config_are_read_with_the_bound_on_aliases() {
         "{error}"
     );
 }
+
+/// Issue 9, case 7: the configuration file linked out of the project (a
+/// key file) is not read, so its lines never show in an error.
+#[cfg(unix)]
+#[test]
+fn a_config_file_linked_out_of_the_project_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("key");
+    std::fs::write(&secret, "SECRET: [\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("files")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("files/git-ops-config.yml")).unwrap();
+    let project = Project::at(dir.path());
+    let errors = GitOpsConfig::read(&project, &WorkingTree).unwrap_err();
+    assert_eq!(
+        errors.messages(),
+        [format!(
+            "files/git-ops-config.yml: a symbolic link to `{}`: it resolves to {}, outside {}; git-ops does not read or write through links that leave the project or cannot be followed",
+            secret.display(),
+            std::fs::canonicalize(&secret).unwrap().display(),
+            std::fs::canonicalize(dir.path()).unwrap().display()
+        )]
+    );
+    assert!(errors.errors[0].snippet.is_none());
+    // A dangling link is not a missing file ("no configuration").
+    std::fs::remove_file(dir.path().join("files/git-ops-config.yml")).unwrap();
+    std::os::unix::fs::symlink("gone.yml", dir.path().join("files/git-ops-config.yml")).unwrap();
+    assert_eq!(
+        GitOpsConfig::read(&project, &WorkingTree)
+            .unwrap_err()
+            .messages(),
+        [
+            "files/git-ops-config.yml: a symbolic link to `gone.yml`: its target does not exist; git-ops does not read or write through links that leave the project or cannot be followed"
+        ]
+    );
+}

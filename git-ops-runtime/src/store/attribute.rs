@@ -90,6 +90,7 @@ impl Engine<'_> {
                 .map_err(|errors| StoreErrors::unlocated(&file.shown, errors))?;
             let file_form = store.documents().for_file(&normalised);
             if slice.raw_source() != Some(&file_form) {
+                file.check_rewritable("setting a value rewrites it")?;
                 let text = file.format.write(&file_form);
                 txn.stage_write(&file.path, FileKind::Source, text.as_bytes())
                     .map_err(|e| for_slice(&slice, e))?;

@@ -196,7 +196,7 @@ impl Cache {
     pub(crate) fn load(store: &Store, applied: &[String]) -> Cache {
         let path = Cache::path(store);
         let key = Cache::key(store, applied);
-        let slices = fs::read(&path)
+        let slices = super::files::read_own_file(&path)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|file| file.git_ops_cache == CACHE_FORMAT && file.key == key)

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::cache::{Cache, CleanDraft, CleanSlice};
 use super::config::GitOpsConfig;
-use super::error::StoreErrors;
-use super::files::WorkingTree;
+use super::error::{StoreError, StoreErrors};
+use super::files::{StoreFiles as _, WorkingTree};
 use super::lock::{LockError, ProjectLock};
 use super::migrate::MigrationPlan;
 use super::processors::ProcessorPlan;
@@ -503,13 +503,64 @@ impl<'r> Engine<'r> {
     }
 
     fn open(&self, registered: &RegisteredStore) -> Result<Store, OperationError> {
-        Ok(Store::new(&self.project, registered.schema().clone())
+        let store = Store::new(&self.project, registered.schema().clone())
             .map_err(|error| OperationError::Location {
                 store: registered.name().to_owned(),
                 error,
             })?
             .with_threads(self.options.threads)
-            .with_raw_sources(true))
+            .with_raw_sources(true);
+        // Before anything reads the store's folders (the migration state
+        // file included): no link out of the project on the way.
+        let mut problems = Vec::new();
+        self.check_folder_links(store.source_within(), store.source_folder(), &mut problems);
+        self.check_folder_links(self.project.root(), store.active_folder(), &mut problems);
+        if problems.is_empty() {
+            Ok(store)
+        } else {
+            Err(OperationError::Store(StoreErrors::new(problems)))
+        }
+    }
+
+    /// Adds the problem of a link on the way to `path` (below `within`).
+    fn check_folder_links(&self, within: &Path, path: &Path, problems: &mut Vec<StoreError>) {
+        if let Err(problem) = WorkingTree.check_links(within, path) {
+            let shown = self.project.relative(&problem.link);
+            if !problems.iter().any(|p| p.file == shown) {
+                problems.push(StoreError::link(shown, problem));
+            }
+        }
+    }
+
+    /// Checks that no folder an operation writes to is reached through a
+    /// symbolic link that leaves the project or cannot be followed
+    /// (`docs/operations.md`, "Links"): `git_ops/` (the lock, the journal,
+    /// the cache), and every store's active, view and source folders.
+    /// Before the lock is taken: the lock file is in `git_ops/`.
+    fn check_write_links(&self) -> Result<(), OperationError> {
+        let root = self.project.root();
+        let mut problems = Vec::new();
+        self.check_folder_links(root, &root.join(super::cache::CACHE_FOLDER), &mut problems);
+        for registered in self.registry.stores() {
+            let name = registered.name();
+            self.check_folder_links(root, &self.project.active_folder(name), &mut problems);
+            for kind in [ViewKind::Source, ViewKind::Active] {
+                self.check_folder_links(root, &view_folder(root, name, kind), &mut problems);
+            }
+            if let Ok(source) = self.project.resolve(&registered.schema().source) {
+                let within = if source.starts_with(root) {
+                    root
+                } else {
+                    source.as_path()
+                };
+                self.check_folder_links(within, &source, &mut problems);
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(OperationError::Store(StoreErrors::new(problems)))
+        }
     }
 
     /// The pending migrations of store `name`, in the order they apply.
@@ -609,6 +660,7 @@ impl<'r> Engine<'r> {
     /// ([`TxnError::Replay`], e.g. a folder is in the way: move it away and
     /// recover again).
     pub fn recover(&self) -> Result<Recovery, OperationError> {
+        self.check_write_links()?;
         let _lock = self.lock()?;
         Ok(txn::recover(
             self.project.root(),
@@ -642,10 +694,15 @@ impl<'r> Engine<'r> {
             folders.push(view_folder(root, name, ViewKind::Active));
         }
         if let Ok(config) = GitOpsConfig::read(&self.project, &WorkingTree) {
+            // Only inside the project: the configuration file cannot make
+            // git-ops delete temporary files anywhere else.
+            let inside = super::confine::resolve(root);
             for store in &config.stores {
                 if let Some(path) = &store.schema_path
                     && let Ok(path) = self.project.resolve(path)
                     && let Some(parent) = path.parent()
+                    && let Some(inside) = &inside
+                    && super::confine::resolve(parent).is_some_and(|p| p.starts_with(inside))
                 {
                     folders.push(parent.to_path_buf());
                 }
@@ -742,6 +799,7 @@ impl<'r> Engine<'r> {
         F: FnOnce(&Transaction) -> Result<Vec<StoreOutcome>, OperationError>,
     {
         self.registry.check()?;
+        self.check_write_links()?;
         if self.options.dry_run {
             if self.has_interrupted_operation() {
                 return Err(OperationError::Interrupted {

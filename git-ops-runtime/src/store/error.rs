@@ -12,6 +12,8 @@ use std::io;
 use std::path::PathBuf;
 
 use super::txn::TargetProblem;
+use super::confine::LinkProblemKind;
+use super::files::EntryKind;
 use crate::dictpath::PathError;
 use crate::document::{DocumentErrorKind, DocumentErrors};
 use crate::format::Position;
@@ -55,6 +57,22 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// An error about the symbolic link `problem.link`, named as `shown`.
+    pub(crate) fn link(
+        shown: impl Into<PathBuf>,
+        problem: super::confine::LinkProblem,
+    ) -> StoreError {
+        StoreError::file(
+            shown,
+            StoreErrorKind::Link {
+                target: problem.target,
+                problem: problem.kind,
+            },
+        )
+    }
+}
+
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -81,6 +99,40 @@ pub enum StoreErrorKind {
         /// The cause.
         #[source]
         source: io::Error,
+    },
+    /// An entry named like a slice file (`*.json`, `*.yaml`, `*.yml`) that
+    /// is not a regular file: a folder, a named pipe, a socket, a device, a
+    /// dangling or looping symbolic link. It is not read, and its slice is
+    /// not taken as deleted.
+    #[error(
+        "{}, named like a slice file: a slice file must be a regular file (or a link to one inside the project); git-ops does not read it, nor take its slice as deleted",
+        .0.describe()
+    )]
+    NotAFile(EntryKind),
+    /// A symbolic link that leaves the project (or the source folder a
+    /// module declares outside it) or cannot be followed. Nothing is read
+    /// or written through it.
+    #[error(
+        "a symbolic link to `{}`: {problem}; git-ops does not read or write through links that leave the project or cannot be followed",
+        target.display()
+    )]
+    Link {
+        /// The target as written in the link.
+        target: PathBuf,
+        /// What is wrong.
+        problem: LinkProblemKind,
+    },
+    /// A slice file that is a symbolic link (inside the project) and that
+    /// the operation must rewrite.
+    #[error(
+        "a symbolic link to `{}`, and {why}: git-ops does not write through links, nor replace a link by a file; replace the link by the file it points to",
+        target.display()
+    )]
+    RewriteLink {
+        /// The target as written in the link.
+        target: PathBuf,
+        /// Why the file must be rewritten.
+        why: &'static str,
     },
     /// A file name that is not valid UTF-8 (it cannot name a slice).
     #[error("the file name is not valid UTF-8, so it cannot be a slice file")]

@@ -1,11 +1,21 @@
 //! Listing the folders of a store: which files hold which slice (spec §2.2).
 //!
 //! Listing reads folder entries and parses file names; it reads no file.
-//! Only regular files whose name does not start with `.` count (so the
-//! migration state `.migrations.json` and the temporary files of atomic
-//! writes are skipped). Refused, each with the file named:
+//! Entries whose name starts with `.` are skipped (so the migration state
+//! `.migrations.json` and the temporary files of atomic writes are);
+//! regular files (and links to one inside the project) are slice files.
+//! Refused, each with the entry named:
 //!
-//! - a file name that does not follow the grammar, or is not UTF-8;
+//! - an entry named like a slice file (`*.json`, `*.yaml`, `*.yml`) that
+//!   is not a regular file: a folder, a named pipe, a socket, a device, a
+//!   dangling or looping link. The original skipped them, so an unreadable
+//!   file counted as a deleted slice; other entries that are not files (a
+//!   folder `archive/`) are skipped;
+//! - a symbolic link that resolves outside the project (or outside a
+//!   source folder the module declares outside the project);
+//! - a file name that does not follow the grammar (the slice name rule
+//!   included, [`check_name`](crate::format::filename::check_name)), or is
+//!   not UTF-8;
 //! - an extension other than `json`, `yaml`, `yml`;
 //! - in the source folder: a version suffix (`x@v5.json`), and two files of
 //!   one slice (`a.json` and `a.yaml`; the original picks one at random);
@@ -15,8 +25,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::error::{StoreError, StoreErrorKind};
-use super::files::{EntryKind, StoreFiles};
+use super::confine::LinkProblemKind;
+use super::error::{StoreError, StoreErrorKind, StoreErrors};
+use super::files::{EntryKind, FolderEntry, StoreFiles};
 use crate::format::Format;
 use crate::format::filename::SliceFileName;
 
@@ -32,12 +43,33 @@ pub struct StoreFile {
     pub file_name: SliceFileName,
     /// Its format, from the extension.
     pub format: Format,
+    /// When the file is a symbolic link (to a file inside the project): its
+    /// target as written. It is read through; an operation that must
+    /// rewrite it refuses.
+    pub link: Option<PathBuf>,
 }
 
 impl StoreFile {
     /// The version of an active file (`None` for a source file).
     pub fn version(&self) -> Option<u64> {
         self.file_name.version
+    }
+
+    /// Refuses to rewrite a file that is a symbolic link: writing a
+    /// temporary file and renaming it over the link would silently turn
+    /// the link into a regular file (`docs/operations.md`, "Links").
+    pub(crate) fn check_rewritable(&self, why: &'static str) -> Result<(), StoreErrors> {
+        match &self.link {
+            None => Ok(()),
+            Some(target) => Err(StoreError::file(
+                self.shown.clone(),
+                StoreErrorKind::RewriteLink {
+                    target: target.clone(),
+                    why,
+                },
+            )
+            .into()),
+        }
     }
 }
 
@@ -110,10 +142,13 @@ pub(crate) enum FolderRole {
     Active,
 }
 
-/// Lists one folder: the files that name a slice, and the problems.
+/// Lists one folder: the files that name a slice, and the problems. A
+/// symbolic link must resolve inside `within` (canonicalised when the first
+/// link is met).
 pub(crate) fn list_folder(
     files: &dyn StoreFiles,
     folder: &Path,
+    within: &Path,
     role: FolderRole,
     shown: &dyn Fn(&Path) -> String,
     errors: &mut Vec<StoreError>,
@@ -132,25 +167,45 @@ pub(crate) fn list_folder(
             return Vec::new();
         }
     };
+    let mut canonical_within: Option<Option<PathBuf>> = None;
     let mut out = Vec::with_capacity(entries.len());
     for entry in entries {
-        if entry.kind != EntryKind::File {
+        let bytes = entry.name.as_encoded_bytes();
+        if bytes.starts_with(b".") {
             continue;
         }
         let path = folder.join(&entry.name);
-        let Some(name) = entry.name.to_str() else {
-            if !entry.name.as_encoded_bytes().starts_with(b".") {
-                errors.push(StoreError::file(
-                    shown(&path),
-                    StoreErrorKind::NonUtf8FileName,
-                ));
+        let problem = |kind| StoreError::file(shown(&path), kind);
+        if let Some(link) = &entry.link
+            && let Some(resolved) = &link.resolved
+        {
+            let within = canonical_within
+                .get_or_insert_with(|| std::fs::canonicalize(within).ok())
+                .as_deref()
+                .unwrap_or(within);
+            if !resolved.starts_with(within)
+                && (entry.kind == EntryKind::File || named_like_a_slice(bytes))
+            {
+                errors.push(problem(StoreErrorKind::Link {
+                    target: link.target.clone(),
+                    problem: LinkProblemKind::Outside {
+                        resolved: resolved.clone(),
+                        within: within.to_path_buf(),
+                    },
+                }));
+                continue;
+            }
+        }
+        if entry.kind != EntryKind::File {
+            if named_like_a_slice(bytes) {
+                errors.push(not_a_file(&entry, problem));
             }
             continue;
-        };
-        if name.starts_with('.') {
-            continue;
         }
-        let problem = |kind| StoreError::file(shown(&path), kind);
+        let Some(name) = entry.name.to_str() else {
+            errors.push(problem(StoreErrorKind::NonUtf8FileName));
+            continue;
+        };
         let file_name = match SliceFileName::parse(name) {
             Ok(file_name) => file_name,
             Err(error) => {
@@ -186,6 +241,7 @@ pub(crate) fn list_folder(
             path,
             file_name,
             format,
+            link: entry.link.map(|link| link.target),
         });
     }
     // Deterministic whatever the listing order: by name, version, then file
@@ -198,6 +254,30 @@ pub(crate) fn list_folder(
             .then_with(|| a.shown.cmp(&b.shown))
     });
     out
+}
+
+/// Whether a file name ends like a slice file's: `.json`, `.yaml`, `.yml`.
+fn named_like_a_slice(name: &[u8]) -> bool {
+    [&b".json"[..], b".yaml", b".yml"]
+        .iter()
+        .any(|extension| name.len() > extension.len() && name.ends_with(extension))
+}
+
+/// The error for an entry named like a slice file that is not a file.
+fn not_a_file(entry: &FolderEntry, problem: impl Fn(StoreErrorKind) -> StoreError) -> StoreError {
+    match (&entry.link, entry.kind) {
+        (Some(link), EntryKind::DanglingLink) => problem(StoreErrorKind::Link {
+            target: link.target.clone(),
+            problem: LinkProblemKind::Dangling,
+        }),
+        (Some(link), EntryKind::BrokenLink) => problem(StoreErrorKind::Link {
+            target: link.target.clone(),
+            problem: LinkProblemKind::Broken(
+                "a loop of links, or a folder that cannot be searched".into(),
+            ),
+        }),
+        (_, kind) => problem(StoreErrorKind::NotAFile(kind)),
+    }
 }
 
 /// Groups listed files into slices; refuses two files for one source slice

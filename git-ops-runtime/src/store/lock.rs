@@ -32,6 +32,13 @@ pub enum LockError {
         .0.display()
     )]
     Busy(PathBuf),
+    /// The lock file is a symbolic link: git-ops would create or lock a
+    /// file wherever it points.
+    #[error(
+        "{} is a symbolic link: git-ops does not lock through it; delete it (the lock file is local state, never committed)",
+        .0.display()
+    )]
+    Link(PathBuf),
     /// The lock file cannot be created or locked.
     #[error("cannot lock {}: {source}", path.display())]
     Io {
@@ -60,12 +67,22 @@ impl ProjectLock {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // A link in place of the lock file is not followed: git-ops would
+        // create or open a file wherever it points.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        }
+        let file = options.open(&path).map_err(|source| {
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+                LockError::Link(path.clone())
+            } else {
+                io(source)
+            }
+        })?;
         if wait {
             file.lock().map_err(io)?;
         } else {

@@ -84,7 +84,7 @@ impl MigrationPlan {
                 unknown: Vec::new(),
             });
         }
-        let applied = match std::fs::read(&file) {
+        let applied = match super::files::read_own_file(&file) {
             Ok(bytes) => parse_state(&bytes).map_err(|message| OperationError::MigrationState {
                 file: shown(&file),
                 message,
@@ -272,6 +272,8 @@ pub(crate) fn apply(
                 errors: errors.messages(),
             }
         })?;
+        file.check_rewritable("a migration must rewrite it")
+            .map_err(OperationError::Store)?;
         // Written normalised, in the file's format (sources) or JSON
         // (active files), like every file an update writes: a migration's
         // key order is not kept (the value is the same, so nothing would

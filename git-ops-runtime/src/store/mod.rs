@@ -66,6 +66,7 @@
 mod attribute;
 mod cache;
 mod config;
+mod confine;
 mod create;
 mod engine;
 mod error;
@@ -115,8 +116,9 @@ pub use txn::{
 pub use used_values::UsedValuesQuery;
 
 pub use config::{GitOpsConfig, StoreConfig};
+pub use confine::{LinkProblem, LinkProblemKind};
 pub use error::{StoreError, StoreErrorKind, StoreErrors};
-pub use files::{EntryKind, FolderEntry, StoreFiles, WorkingTree};
+pub use files::{EntryKind, FolderEntry, LinkTarget, StoreFiles, WorkingTree};
 pub use listing::{SliceFiles, StoreFile, StoreListing};
 pub use load::LoadedFile;
 pub use merge::{operation, values_equal};

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use super::cache::{Known, Stat};
 use super::engine::OperationError;
 use super::error::{StoreError, StoreErrorKind, StoreErrors};
+use super::files::{open_regular, read_own_file};
 use super::listing::StoreListing;
 use super::processors::ProcessorPlan;
 use super::reader::Store;
@@ -249,9 +250,19 @@ fn is_fresh(
     }
     // A view file is git-ops' own: no racy margin (see `cache`).
     let stat = Stat::of_metadata(&metadata);
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok((false, stat)),
+    // Not through a link, not blocking on a named pipe put there since:
+    // anything but a regular file is stale, and replaced by the view
+    // git-ops writes.
+    let mut file = match open_regular(path, false) {
+        Ok((file, _)) => file,
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::InvalidInput
+            ) =>
+        {
+            return Ok((false, stat));
+        }
         Err(source) => return Err(io(source)),
     };
     let mut prefix = Vec::with_capacity(head.prefix_len());
@@ -344,13 +355,20 @@ pub(crate) fn stage_if_different(
     bytes: &[u8],
 ) -> Result<bool, OperationError> {
     txn.check_target(path, "write")?;
-    match fs::read(path) {
+    match read_own_file(path) {
         Ok(existing) if existing == bytes => Ok(false),
         Ok(_) => {
             txn.stage_write(path, kind, bytes)?;
             Ok(true)
         }
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+        // Missing, or not a regular file of git-ops' own (a link, a named
+        // pipe): replaced.
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::InvalidInput
+            ) =>
+        {
             txn.stage_write(path, kind, bytes)?;
             Ok(true)
         }

@@ -193,25 +193,44 @@ impl Store {
     ) -> (StoreListing, Vec<StoreError>) {
         let mut errors = Vec::new();
         let shown = |path: &Path| self.shown(path);
+        let list = |folder: &Path, within: &Path, role, errors: &mut Vec<StoreError>| {
+            // A folder reached through a link that leaves the project, or
+            // that dangles (an unmounted share), is refused: not taken as
+            // an empty store, whose slices would all count as deleted.
+            if let Err(problem) = files.check_links(within, folder) {
+                errors.push(StoreError::link(shown(&problem.link), problem));
+                return Vec::new();
+            }
+            listing::list_folder(files, folder, within, role, &shown, errors)
+        };
         let source = match kind {
-            ViewKind::Source => listing::list_folder(
-                files,
+            ViewKind::Source => list(
                 &self.source_folder,
+                self.source_within(),
                 FolderRole::Source,
-                &shown,
                 &mut errors,
             ),
             ViewKind::Active => Vec::new(),
         };
-        let active = listing::list_folder(
-            files,
+        let active = list(
             &self.active_folder,
+            &self.project_root,
             FolderRole::Active,
-            &shown,
             &mut errors,
         );
         let listing = listing::group(source, active, &mut errors);
         (listing, errors)
+    }
+
+    /// The folder the links of the source folder must stay in: the project
+    /// root when the source folder is in the project, else the source
+    /// folder itself (a location the module declares outside the project).
+    pub(crate) fn source_within(&self) -> &Path {
+        if self.source_folder.starts_with(&self.project_root) {
+            &self.project_root
+        } else {
+            &self.source_folder
+        }
     }
 
     /// Reads and checks the files of one slice and assigns its version.

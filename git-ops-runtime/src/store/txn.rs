@@ -1347,10 +1347,11 @@ impl StoreFiles for Staging<'_> {
             .into_iter()
             .filter(|e| !removed.contains(&e.name) && !added.contains(&e.name))
             .collect();
-        entries.extend(added.into_iter().map(|name| FolderEntry {
-            name,
-            kind: EntryKind::File,
-        }));
+        entries.extend(
+            added
+                .into_iter()
+                .map(|name| FolderEntry::new(name, EntryKind::File)),
+        );
         Ok(Some(entries))
     }
 
@@ -1364,5 +1365,9 @@ impl StoreFiles for Staging<'_> {
             )),
             None => self.base.read(file),
         }
+    }
+
+    fn check_links(&self, within: &Path, path: &Path) -> Result<(), super::confine::LinkProblem> {
+        self.base.check_links(within, path)
     }
 }

@@ -38,7 +38,7 @@ impl StoreFiles for MemoryFiles {
                 let mut parts = rest.components();
                 let first = parts.next().expect("a file below").as_os_str().to_owned();
                 let kind = if parts.next().is_some() {
-                    EntryKind::Other
+                    EntryKind::Folder
                 } else {
                     EntryKind::File
                 };
@@ -53,7 +53,7 @@ impl StoreFiles for MemoryFiles {
             entries
                 .into_iter()
                 .rev()
-                .map(|(name, kind)| FolderEntry { name, kind })
+                .map(|(name, kind)| FolderEntry::new(name, kind))
                 .collect(),
         ))
     }
