@@ -117,8 +117,13 @@ pub fn check(
         let _ = writeln!(directives, "cargo:rerun-if-changed={}", path.display());
     };
     rerun(&project.config_file());
-    if let Err(errors) = GitOpsConfig::read(&project, &WorkingTree) {
-        problems.extend(errors.errors.into_iter().map(Problem::File));
+    match GitOpsConfig::read(&project, &WorkingTree) {
+        Ok(config) => {
+            if let Err(errors) = config.check(&project, registry) {
+                problems.extend(errors.errors.into_iter().map(Problem::File));
+            }
+        }
+        Err(errors) => problems.extend(errors.errors.into_iter().map(Problem::File)),
     }
     let engine = Engine::new(project.clone(), registry);
     for registered in registry.stores() {

@@ -11,7 +11,7 @@ use git_ops_runtime::store::{
     Engine, FaultInjector, LockError, OperationError, Options, ProjectLock, Registry, Report,
     TxnError, UpdateOptions,
 };
-use git_ops_runtime::testing::TestProject;
+use git_ops_runtime::testing::{TestProject, snapshot_folder};
 use recursive::RecursiveSlice;
 use serde_json::Value;
 
@@ -324,6 +324,8 @@ fn files_that_cannot_be_written_are_refused_before_the_journal() {
     assert_eq!(p.snapshot(), before);
 
     // Sync: a folder (with a file of the user in it) where a version goes.
+    // Named like an active file, it is refused by the listing already
+    // (case 2: it is not a file), before anything is staged.
     let p = changed(false);
     p.update();
     p.write("git_ops/active/recursive/d@v1.json/notes.txt", "mine");
@@ -331,7 +333,7 @@ fn files_that_cannot_be_written_are_refused_before_the_journal() {
     let error = p.engine().sync().unwrap_err();
     assert_eq!(
         error.to_string(),
-        "files/recursive/d.json: slice `d`: git-ops cannot write git_ops/active/recursive/d@v1.json: a folder is in the way (git-ops only replaces regular files): move it away"
+        "git_ops/active/recursive/d@v1.json: a folder, named like a slice file: a slice file must be a regular file (or a link to one inside the project); git-ops does not read it, nor take its slice as deleted"
     );
     assert_eq!(p.snapshot(), before);
     assert!(!p.engine().has_interrupted_operation());
@@ -725,6 +727,18 @@ fn hostile_journals_are_refused_whole() {
             p.engine().recover().unwrap_err(),
         ] {
             let message = error.to_string();
+            if what == "linked folder" {
+                // A folder linked out of the project is refused before the
+                // journal is read (`docs/operations.md`, "Links").
+                assert!(
+                    message.starts_with(&format!(
+                        "{active}: a symbolic link to `{}`",
+                        outside.path().join("recursive").display()
+                    )),
+                    "{what}: {message}"
+                );
+                continue;
+            }
             assert!(
                 matches!(
                     error,
@@ -749,5 +763,413 @@ fn hostile_journals_are_refused_whole() {
             outside_before,
             "{what}"
         );
+    }
+}
+
+// Bad input that lost data or escaped the project (issue 9): each refused
+// with the file named, nothing changed on disk, inside the project or out.
+
+/// Three slices `a`, `b`, `c`, updated and synced (v1), in a project whose
+/// registry has the recursive store and a second store `other` of the same
+/// type (source folder `files/other/`).
+fn synced() -> TestProject {
+    let mut registry = registry(false);
+    let mut other = <RecursiveSlice as git_ops_runtime::Slice>::store_schema();
+    other.store = "other".into();
+    other.source = "inmanta:///files/other/".into();
+    let _ = registry.schema_store(other);
+    let p = TestProject::new(registry);
+    for name in ["a", "b", "c"] {
+        p.write(
+            &format!("files/recursive/{name}.yaml"),
+            &format!("name: {name}\nembedded_required:\n  name: r\n"),
+        );
+    }
+    p.write(
+        "files/other/oak.yaml",
+        "name: oak\nembedded_required:\n  name: r\n",
+    );
+    p.update();
+    p.sync();
+    p
+}
+
+/// The message of an operation's error: one located problem.
+fn refused(result: Result<Report, OperationError>) -> String {
+    match result {
+        Err(OperationError::Store(errors)) => {
+            assert_eq!(errors.errors.len(), 1, "{errors}");
+            errors.errors[0].to_string()
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Issue 9, case 1: a `schema_path` that update must not write is refused
+/// at its line in the configuration file; nothing is written.
+#[cfg(unix)]
+#[test]
+fn schema_paths_update_must_not_write_are_refused() {
+    let p = synced();
+    let outside = tempfile::tempdir().unwrap();
+    let outside_real = std::fs::canonicalize(outside.path()).unwrap();
+    let root = p.root().to_path_buf();
+    let root_real = std::fs::canonicalize(&root).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("files/out")).unwrap();
+    p.write("files/notes.json", "{\"todo\": [\"buy milk\"]}\n");
+    p.write("files/schemas/real.json", "{}");
+    std::os::unix::fs::symlink("schemas/real.json", root.join("files/linked.json")).unwrap();
+    let config = |path: &str| {
+        p.write(
+            "files/git-ops-config.yml",
+            &format!("stores:\n  - store_name: recursive\n    schema_path: {path}\n"),
+        );
+    };
+    let at = "files/git-ops-config.yml:3:18: `schema_path`";
+    for (path, problem) in [
+        (
+            "inmanta:///files/other/oak.yaml".to_owned(),
+            "is inside files/other, the source folder of store `other`: the schema file would be read as a slice".to_owned(),
+        ),
+        (
+            "inmanta:///files/recursive/schema.json".to_owned(),
+            "is inside files/recursive, the source folder of store `recursive`: the schema file would be read as a slice".to_owned(),
+        ),
+        (
+            "inmanta:///files/git-ops-config.yml".to_owned(),
+            "is the configuration file itself".to_owned(),
+        ),
+        (
+            "inmanta:///files/notes.json".to_owned(),
+            "names an existing file that git-ops did not write (it is not empty, nor a JSON Schema: a JSON object with `title`, `\"type\": \"object\"` and `properties`); git-ops does not overwrite it: move it, or choose another `schema_path`".to_owned(),
+        ),
+        (
+            "inmanta:///files/schemas".to_owned(),
+            "names a folder, not a file".to_owned(),
+        ),
+        (
+            "inmanta:///files/linked.json".to_owned(),
+            "is a symbolic link: update would replace it with a file; name the file itself".to_owned(),
+        ),
+        (
+            format!("file://{}/schema.json", outside.path().display()),
+            format!(
+                "is {}/schema.json, outside the project: git-ops writes nothing outside the project because of what the project holds (the Python module writes there); choose a file in the project, e.g. `inmanta:///files/schemas/<store>.json`",
+                outside_real.display()
+            ),
+        ),
+        (
+            "inmanta:///files/out/schema.json".to_owned(),
+            format!(
+                "goes through the symbolic link files/out to `{}`: it resolves to {}, outside {}; git-ops does not write through it",
+                outside.path().display(),
+                outside_real.display(),
+                root_real.display()
+            ),
+        ),
+        (
+            format!("file://{}/git_ops/views/schema.json", root.display()),
+            "is inside `git_ops/`, which git-ops manages (active folders, views, journal, cache)".to_owned(),
+        ),
+    ] {
+        config(&path);
+        let before = p.snapshot();
+        let outside_before = snapshot_folder(outside.path());
+        let message = refused(p.engine().update(&UpdateOptions::default()));
+        assert_eq!(message, format!("{at} {path:?} {problem}"), "{path}");
+        // A dry run (`check`, `status`) refuses it too.
+        let dry = p.engine().with_options(Options {
+            dry_run: true,
+            ..options()
+        });
+        assert_eq!(refused(dry.update(&UpdateOptions::default())), message);
+        assert_eq!(p.snapshot(), before, "{path}");
+        assert_eq!(snapshot_folder(outside.path()), outside_before);
+    }
+    // Two stores, one file.
+    p.write(
+        "files/git-ops-config.yml",
+        "stores:\n  - store_name: recursive\n    schema_path: inmanta:///files/schemas/s.json\n  - store_name: other\n    schema_path: inmanta:///files/schemas/s.json\n",
+    );
+    let before = p.snapshot();
+    assert_eq!(
+        refused(p.engine().update(&UpdateOptions::default())),
+        "files/git-ops-config.yml:5:18: `schema_path` \"inmanta:///files/schemas/s.json\" is also the schema path of store `recursive`: each store needs its own file"
+    );
+    assert_eq!(p.snapshot(), before);
+
+    // Allowed: a new file, an empty one, a JSON Schema git-ops (or the
+    // Python module, the same format) wrote for an older schema, a
+    // `file://` path inside the project.
+    p.write("files/schemas/empty.json", "");
+    p.write(
+        "files/schemas/old.json",
+        "{\n  \"properties\": {\n    \"name\": {\"title\": \"Name\", \"type\": \"string\"}\n  },\n  \"title\": \"RecursiveSlice\",\n  \"type\": \"object\"\n}",
+    );
+    for path in [
+        "inmanta:///files/schemas/new.json".to_owned(),
+        "inmanta:///files/schemas/empty.json".to_owned(),
+        "inmanta:///files/schemas/old.json".to_owned(),
+        format!("file://{}/files/schemas/abs.json", root.display()),
+    ] {
+        config(&path);
+        p.update();
+        let written = p.root().join(
+            path.rsplit_once("/files/")
+                .map(|(_, rest)| format!("files/{rest}"))
+                .unwrap(),
+        );
+        let schema: Value = serde_json::from_slice(&std::fs::read(&written).unwrap()).unwrap();
+        assert_eq!(schema["title"], "RecursiveSlice", "{path}");
+    }
+}
+
+/// Issue 9, case 9: a configuration entry for a store that does not exist
+/// (a typo silently left a store without its schema file) is an error at
+/// its line, with the nearest store name; the check is against every
+/// store of the registry, whatever `--store` selects, and accepts the
+/// stores the registry knows other modules define.
+#[test]
+fn a_configuration_entry_for_an_unknown_store_is_refused() {
+    let mut p = synced();
+    p.write(
+        "files/git-ops-config.yml",
+        "stores:\n  - store_name: recursve\n    schema_path: inmanta:///files/schemas/recursive.json\n  - store_name: zzz\n",
+    );
+    let before = p.snapshot();
+    let error = p.engine().update(&UpdateOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "files/git-ops-config.yml:2:17: no store named `recursve`; did you mean `recursive`? the stores are: other, recursive\nfiles/git-ops-config.yml:4:17: no store named `zzz`; the stores are: other, recursive"
+    );
+    assert_eq!(p.snapshot(), before);
+    // Selecting a store does not hide the typo.
+    p.set_options(Options {
+        stores: Some(vec!["other".into()]),
+        ..options()
+    });
+    assert!(matches!(
+        p.engine().update(&UpdateOptions::default()),
+        Err(OperationError::Store(_))
+    ));
+    assert_eq!(p.snapshot(), before);
+    // Stores of other modules, declared by the program: accepted, and their
+    // schema paths are not written (this program does not have them).
+    let mut registry = registry(false);
+    registry.other_stores(["recursve", "zzz"]);
+    p.set_options(options());
+    let p = p.with_registry(registry);
+    p.update();
+    assert!(!p.root().join("files/schemas/recursive.json").exists());
+}
+
+/// Issue 9, case 2: a source file that cannot be read (a dangling link,
+/// a link loop, a named pipe, a folder) made update report the slice
+/// deleted and sync write a tombstone. Every operation refuses, naming it.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_source_file_is_never_a_deleted_slice() {
+    use std::os::unix::fs::symlink;
+    type Make = fn(&std::path::Path);
+    let unreadable: [(&str, Make); 4] = [
+        ("dangling link", |path| {
+            symlink("unmounted/c.yaml", path).unwrap()
+        }),
+        ("link loop", |path| symlink("c.yaml", path).unwrap()),
+        ("named pipe", |path| {
+            assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(path)
+                    .status()
+                    .unwrap()
+                    .success()
+            )
+        }),
+        ("folder", |path| std::fs::create_dir(path).unwrap()),
+    ];
+    for (what, make) in unreadable {
+        let p = synced();
+        let file = p.root().join("files/recursive/c.yaml");
+        std::fs::remove_file(&file).unwrap();
+        make(&file);
+        let before = p.snapshot();
+        for (operation, result) in [
+            ("update", p.engine().update(&UpdateOptions::default())),
+            ("sync", p.engine().sync()),
+        ] {
+            let message = refused(result);
+            assert!(
+                message.starts_with("files/recursive/c.yaml: "),
+                "{what}, {operation}: {message}"
+            );
+            assert!(
+                message.contains("cannot be followed")
+                    || message.contains("does not exist")
+                    || message.contains("nor take its slice as deleted"),
+                "{what}, {operation}: {message}"
+            );
+        }
+        assert_eq!(p.snapshot(), before, "{what}");
+        assert!(!p.root().join("git_ops/active/recursive/c@v2.json").exists());
+    }
+}
+
+/// Issue 9, case 7: a folder git-ops reads or writes, reached through a
+/// link out of the project (at any level), makes every operation refuse
+/// before it takes the lock; nothing changes, inside or outside.
+#[cfg(unix)]
+#[test]
+fn no_operation_goes_through_a_link_out_of_the_project() {
+    for link in [
+        "files/recursive",
+        "files",
+        "git_ops/active/recursive",
+        "git_ops/active",
+        "git_ops/views/recursive",
+        "git_ops/views",
+        "git_ops/.cache",
+        "git_ops",
+    ] {
+        let p = synced();
+        let outside = tempfile::tempdir().unwrap();
+        let moved = outside.path().join("moved");
+        // The real folder moves out; the project keeps a link to it.
+        std::fs::rename(p.root().join(link), &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, p.root().join(link)).unwrap();
+        // Something for each operation to do.
+        if link != "files" && link != "files/recursive" {
+            p.write(
+                "files/recursive/d.yaml",
+                "name: d\nembedded_required:\n  name: r\n",
+            );
+        }
+        let before = p.snapshot();
+        let outside_before = snapshot_folder(outside.path());
+        let engine = p.engine();
+        let results = [
+            engine.update(&UpdateOptions::default()),
+            engine.sync(),
+            engine.prune(),
+        ];
+        for result in results {
+            let message = refused(result);
+            assert!(
+                message.starts_with(&format!("{link}: a symbolic link to `{}`", moved.display())),
+                "{link}: {message}"
+            );
+            assert!(message.contains("outside"), "{message}");
+        }
+        assert!(matches!(
+            engine.create("recursive", "e", "json"),
+            Err(OperationError::Store(_))
+        ));
+        assert!(matches!(engine.recover(), Err(OperationError::Store(_))));
+        assert_eq!(p.snapshot(), before, "{link}");
+        assert_eq!(snapshot_folder(outside.path()), outside_before, "{link}");
+    }
+}
+
+/// Issue 9, case 7: a lock file that is a link is not followed (opening it
+/// would create a file wherever it points).
+#[cfg(unix)]
+#[test]
+fn the_lock_is_never_taken_through_a_link() {
+    let p = synced();
+    let outside = tempfile::tempdir().unwrap();
+    let lock = p.root().join("git_ops/.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::os::unix::fs::symlink(outside.path().join("created"), &lock).unwrap();
+    let before = p.snapshot();
+    match p.engine().sync() {
+        Err(OperationError::Lock(LockError::Link(path))) => assert_eq!(path, lock),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(p.snapshot(), before);
+    assert!(snapshot_folder(outside.path()).is_empty());
+}
+
+/// Issue 9, case 7: links that stay inside the project are followed: a
+/// source folder elsewhere in the project, a source file linked to a file
+/// of the project. A linked source file update must rewrite is refused
+/// (it would silently become a regular file); one in normalised form is
+/// read through and stays a link.
+#[cfg(unix)]
+#[test]
+fn links_inside_the_project_are_followed_and_never_replaced() {
+    use std::os::unix::fs::symlink;
+    let p = synced();
+    let root = p.root().to_path_buf();
+    // A source folder linked elsewhere in the project.
+    std::fs::rename(root.join("files/other"), root.join("shared-other")).unwrap();
+    symlink("../shared-other", root.join("files/other")).unwrap();
+    p.write(
+        "shared-other/elm.yaml",
+        "name: elm\nembedded_required:\n  name: r\n",
+    );
+    // A source file linked to a file of the project, not normalised.
+    p.write("shared/d.yaml", "name: d\nembedded_required:\n  name: r\n");
+    symlink("../../shared/d.yaml", root.join("files/recursive/d.yaml")).unwrap();
+    let before = p.snapshot();
+    let message = refused(p.engine().update(&UpdateOptions::default()));
+    assert_eq!(
+        message,
+        "files/recursive/d.yaml: a symbolic link to `../../shared/d.yaml`, and update must rewrite it (to its normalised form, or with processor values): git-ops does not write through links, nor replace a link by a file; replace the link by the file it points to"
+    );
+    assert_eq!(p.snapshot(), before);
+    // Normalised (as update writes `c`): read through, the link stays.
+    std::fs::copy(
+        root.join("files/recursive/c.yaml"),
+        root.join("shared/d.yaml"),
+    )
+    .unwrap();
+    let d = p.read("shared/d.yaml").replace("name: c", "name: d");
+    p.write("shared/d.yaml", &d);
+    p.update();
+    p.sync();
+    assert!(
+        std::fs::symlink_metadata(root.join("files/recursive/d.yaml"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(p.read("shared/d.yaml"), d);
+    let names: Vec<String> = p
+        .instances("recursive")
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    let names: Vec<String> = p.instances("other").into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["elm", "oak"]);
+}
+
+/// Issue 9, case 10: names the naming rule refuses, and `@v0`, are refused
+/// by every operation, naming the file.
+#[test]
+fn names_the_naming_rule_refuses_stop_every_operation() {
+    for (file, problem) in [
+        (
+            "files/recursive/new\nline.yaml",
+            "\"new\\nline\" cannot be a slice name: it contains a control character",
+        ),
+        (
+            "files/recursive/back\\slash.yaml",
+            "\"back\\\\slash\" cannot be a slice name: it contains `\\` (slice names cannot contain `/`, `\\` or `@`)",
+        ),
+        (
+            "git_ops/active/recursive/a@v0.json",
+            "slice file name \"a@v0.json\" has version 0; versions start at 1",
+        ),
+    ] {
+        let p = synced();
+        p.write(file, "name: x\nembedded_required:\n  name: r\n");
+        let before = p.snapshot();
+        for result in [
+            p.engine().update(&UpdateOptions::default()),
+            p.engine().sync(),
+            p.engine().prune(),
+        ] {
+            assert_eq!(refused(result), format!("{file}: {problem}"));
+        }
+        assert_eq!(p.snapshot(), before, "{file:?}");
     }
 }

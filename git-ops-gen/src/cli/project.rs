@@ -154,7 +154,24 @@ fn open(context: &Context, args: &ProjectArgs) -> Result<(Project, Registry), Fa
                     "--manifest and --python are ignored: this program has its stores built in",
                 );
             }
-            Ok((project, registry.clone()))
+            // The stores of the project's other modules, by name only: the
+            // configuration file may configure them (`docs/cli.md`).
+            let mut registry = registry.clone();
+            let search = Search {
+                project: Some(project.root().to_path_buf()),
+                module_path: project.module_path().to_vec(),
+                virtual_env: virtual_env(),
+                ..Search::default()
+            };
+            if let Ok(found) = discover::discover(&search) {
+                registry.other_stores(
+                    found
+                        .found
+                        .iter()
+                        .flat_map(|module| module.manifest.stores.iter().map(|s| s.store.clone())),
+                );
+            }
+            Ok((project, registry))
         }
         Stores::Manifests => {
             let search = Search {
@@ -162,9 +179,7 @@ fn open(context: &Context, args: &ProjectArgs) -> Result<(Project, Registry), Fa
                 project: Some(project.root().to_path_buf()),
                 module_path: project.module_path().to_vec(),
                 python: args.python.as_ref().map(|p| cwd.join(p)),
-                virtual_env: std::env::var_os("VIRTUAL_ENV")
-                    .filter(|v| !v.is_empty())
-                    .map(Into::into),
+                virtual_env: virtual_env(),
             };
             let found = discover::discover(&search).map_err(Failure::error)?;
             for (path, why) in &found.skipped {
@@ -196,6 +211,13 @@ fn open(context: &Context, args: &ProjectArgs) -> Result<(Project, Registry), Fa
             Ok((project, registry))
         }
     }
+}
+
+/// `$VIRTUAL_ENV`, when set and not empty.
+fn virtual_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("VIRTUAL_ENV")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
 }
 
 fn engine<'r>(

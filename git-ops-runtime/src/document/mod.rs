@@ -61,7 +61,7 @@ mod compiled;
 mod error;
 mod for_file;
 mod json_schema;
-mod normalise;
+pub(crate) mod normalise;
 mod path;
 mod scaffold;
 

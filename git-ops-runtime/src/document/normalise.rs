@@ -565,7 +565,7 @@ fn hash_key(identity: &Identity<'_>) -> String {
 /// The closest accepted name, when it is close enough to be a typo: at most
 /// one edit (insertion, deletion, substitution or swap of neighbours) for
 /// short names, one more per four characters.
-fn did_you_mean(unknown: &str, accepted: &[String]) -> Option<String> {
+pub(crate) fn did_you_mean(unknown: &str, accepted: &[String]) -> Option<String> {
     let limit = (unknown.chars().count() / 4).max(1);
     accepted
         .iter()

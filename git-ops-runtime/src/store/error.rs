@@ -11,9 +11,9 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use super::txn::TargetProblem;
 use super::confine::LinkProblemKind;
 use super::files::EntryKind;
+use super::txn::TargetProblem;
 use crate::dictpath::PathError;
 use crate::document::{DocumentErrorKind, DocumentErrors};
 use crate::format::Position;

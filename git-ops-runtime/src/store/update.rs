@@ -69,6 +69,9 @@ impl Engine<'_> {
         let selected = self.selected()?;
         self.run(Operation::Update, |txn| {
             let config = GitOpsConfig::read(self.project(), &WorkingTree)?;
+            // Before anything is staged: unknown stores, schema paths that
+            // must not be written.
+            config.check(self.project(), self.registry())?;
             let mut outcomes = Vec::new();
             let mut problems = Vec::new();
             for registered in selected {
@@ -339,6 +342,9 @@ impl Engine<'_> {
             }
             let file_form = store.documents().for_file(&document);
             if slice.raw_source() != Some(&file_form) {
+                file.check_rewritable(
+                    "update must rewrite it (to its normalised form, or with processor values)",
+                )?;
                 let text = file.format.write(&file_form);
                 txn.stage_write(&file.path, FileKind::Source, text.as_bytes())
                     .map_err(|e| for_slice(slice, e))?;
