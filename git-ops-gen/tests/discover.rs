@@ -240,3 +240,59 @@ fn the_registry_knows_the_migrations_and_refuses_a_store_defined_twice() {
         "{error}"
     );
 }
+
+/// Issue 9, case 9: a module's own binary knows only its stores; the
+/// configuration may configure the stores of the project's other modules.
+/// It finds their names in their manifests, so that only a store nobody
+/// defines is refused.
+#[test]
+fn a_module_binary_accepts_the_configuration_of_other_modules_stores() {
+    use git_ops_gen::cli::{Stores, run_from};
+    use git_ops_runtime::store::Registry;
+    use std::process::ExitCode;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("project.yml"), "name: p\nmodulepath: libs\n").unwrap();
+    module(&root.join("libs/forest"), "forest", vec![support::tree()]);
+    fs::create_dir_all(root.join("files")).unwrap();
+    let config = |extra: &str| {
+        fs::write(
+            root.join("files/git-ops-config.yml"),
+            format!(
+                "stores:\n  - store_name: vlan\n    schema_path: inmanta:///files/schemas/vlan.json\n  - store_name: tree\n    schema_path: inmanta:///files/schemas/tree.json\n{extra}"
+            ),
+        )
+        .unwrap();
+    };
+    let binary = || {
+        let mut registry = Registry::new();
+        let _ = registry.manifest_store(support::vlan());
+        Stores::Registry(registry)
+    };
+    let update = |stores| {
+        run_from(
+            [
+                "acme",
+                "project",
+                "--project",
+                root.to_str().unwrap(),
+                "update",
+                "--durability",
+                "none",
+            ],
+            stores,
+        )
+    };
+    config("  - store_name: vlna\n");
+    assert_eq!(update(binary()), ExitCode::from(1));
+    assert!(!root.join("files/schemas").exists());
+    config("");
+    assert_eq!(update(binary()), ExitCode::SUCCESS);
+    assert!(root.join("files/schemas/vlan.json").is_file());
+    // Not this program's store: its schema file is the other module's.
+    assert!(!root.join("files/schemas/tree.json").exists());
+    // Without the other module, `tree` is no store.
+    fs::remove_dir_all(root.join("libs/forest")).unwrap();
+    assert_eq!(update(binary()), ExitCode::from(1));
+}
