@@ -693,22 +693,31 @@ impl<'r> Engine<'r> {
             folders.push(view_folder(root, name, ViewKind::Source));
             folders.push(view_folder(root, name, ViewKind::Active));
         }
-        if let Ok(config) = GitOpsConfig::read(&self.project, &WorkingTree) {
-            // Only inside the project: the configuration file cannot make
-            // git-ops delete temporary files anywhere else.
-            let inside = super::confine::resolve(root);
-            for store in &config.stores {
-                if let Some(path) = &store.schema_path
-                    && let Ok(path) = self.project.resolve(path)
-                    && let Some(parent) = path.parent()
-                    && let Some(inside) = &inside
-                    && super::confine::resolve(parent).is_some_and(|p| p.starts_with(inside))
-                {
-                    folders.push(parent.to_path_buf());
-                }
-            }
-        }
+        folders.extend(
+            self.schema_files()
+                .iter()
+                .filter_map(|path| path.parent().map(Path::to_path_buf)),
+        );
         folders
+    }
+
+    /// The JSON Schema files the configuration names that resolve inside
+    /// the project: the configuration cannot make git-ops write, rename or
+    /// delete anything elsewhere (update refuses the others, see
+    /// [`GitOpsConfig::check`]).
+    fn schema_files(&self) -> Vec<PathBuf> {
+        let Ok(config) = GitOpsConfig::read(&self.project, &WorkingTree) else {
+            return Vec::new();
+        };
+        let Some(inside) = super::confine::resolve(self.project.root()) else {
+            return Vec::new();
+        };
+        config
+            .stores
+            .iter()
+            .filter_map(|store| self.project.resolve(store.schema_path.as_ref()?).ok())
+            .filter(|path| super::confine::resolve(path).is_some_and(|p| p.starts_with(&inside)))
+            .collect()
     }
 
     /// The places a journal may name (`docs/operations.md`, "Journal
@@ -730,15 +739,7 @@ impl<'r> Engine<'r> {
                 writable.views.insert(view_folder(root, name, kind));
             }
         }
-        if let Ok(config) = GitOpsConfig::read(&self.project, &WorkingTree) {
-            for store in &config.stores {
-                if let Some(path) = &store.schema_path
-                    && let Ok(path) = self.project.resolve(path)
-                {
-                    writable.schemas.insert(path);
-                }
-            }
-        }
+        writable.schemas.extend(self.schema_files());
         writable.reserved.extend([
             root.join(super::project::PROJECT_FILE),
             self.project.config_file(),
