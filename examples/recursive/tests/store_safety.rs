@@ -841,7 +841,7 @@ fn schema_paths_update_must_not_write_are_refused() {
         ),
         (
             "inmanta:///files/notes.json".to_owned(),
-            "names an existing file that git-ops did not write (it is not empty, nor a JSON Schema: a JSON object with `title`, `\"type\": \"object\"` and `properties`); git-ops does not overwrite it: move it, or choose another `schema_path`".to_owned(),
+            "names an existing file that git-ops did not write (it is not empty, nor `{}`, nor a JSON Schema: a JSON object with `title`, `\"type\": \"object\"` and `properties`); git-ops does not overwrite it: move it, or choose another `schema_path`".to_owned(),
         ),
         (
             "inmanta:///files/schemas".to_owned(),
@@ -902,6 +902,7 @@ fn schema_paths_update_must_not_write_are_refused() {
     // Python module, the same format) wrote for an older schema, a
     // `file://` path inside the project.
     p.write("files/schemas/empty.json", "");
+    p.write("files/schemas/braces.json", "{}\n");
     p.write(
         "files/schemas/old.json",
         "{\n  \"properties\": {\n    \"name\": {\"title\": \"Name\", \"type\": \"string\"}\n  },\n  \"title\": \"RecursiveSlice\",\n  \"type\": \"object\"\n}",
@@ -909,6 +910,7 @@ fn schema_paths_update_must_not_write_are_refused() {
     for path in [
         "inmanta:///files/schemas/new.json".to_owned(),
         "inmanta:///files/schemas/empty.json".to_owned(),
+        "inmanta:///files/schemas/braces.json".to_owned(),
         "inmanta:///files/schemas/old.json".to_owned(),
         format!("file://{}/files/schemas/abs.json", root.display()),
     ] {

@@ -165,9 +165,10 @@ impl GitOpsConfig {
     ///   `git_ops/`, inside the source folder of a store, on the
     ///   configuration file itself, on the schema path of another store;
     /// - a `schema_path` naming something that is not a file git-ops wrote:
-    ///   a folder, a symbolic link, a file that is not empty and not a JSON
-    ///   Schema (a JSON object with a string `title`, `"type": "object"`
-    ///   and an object `properties`, as git-ops and the original write).
+    ///   a folder, a symbolic link, a file that is neither blank, nor `{}`,
+    ///   nor a JSON Schema (a JSON object with a string `title`,
+    ///   `"type": "object"` and an object `properties`, as git-ops and the
+    ///   original write).
     ///
     /// # Errors
     ///
@@ -444,7 +445,7 @@ impl<'p> Places<'p> {
             Ok(_) => match read_own_file(&path) {
                 Ok(bytes) if written_by_git_ops(&bytes) => Ok(resolved),
                 Ok(_) => Err(format!(
-                    "`schema_path` {location:?} names an existing file that git-ops did not write (it is not empty, nor a JSON Schema: a JSON object with `title`, `\"type\": \"object\"` and `properties`); git-ops does not overwrite it: move it, or choose another `schema_path`"
+                    "`schema_path` {location:?} names an existing file that git-ops did not write (it is not empty, nor `{{}}`, nor a JSON Schema: a JSON object with `title`, `\"type\": \"object\"` and `properties`); git-ops does not overwrite it: move it, or choose another `schema_path`"
                 )),
                 Err(error) => Err(format!(
                     "`schema_path` {location:?}: cannot read it: {error}"
@@ -454,8 +455,9 @@ impl<'p> Places<'p> {
     }
 }
 
-/// Whether an existing schema file may be overwritten: empty (blank), or a
-/// JSON Schema of an object, as git-ops (and the original) write them.
+/// Whether an existing schema file may be overwritten: nothing to lose
+/// (blank, or the empty object `{}`), or a JSON Schema of an object, as
+/// git-ops (and the original) write them.
 fn written_by_git_ops(bytes: &[u8]) -> bool {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return true;
@@ -463,9 +465,10 @@ fn written_by_git_ops(bytes: &[u8]) -> bool {
     let Ok(Value::Object(doc)) = serde_json::from_slice::<Value>(bytes) else {
         return false;
     };
-    doc.get("title").is_some_and(Value::is_string)
+    let schema_of_an_object = doc.get("title").is_some_and(Value::is_string)
         && doc.get("type").and_then(Value::as_str) == Some("object")
-        && doc.get("properties").is_some_and(Value::is_object)
+        && doc.get("properties").is_some_and(Value::is_object);
+    doc.is_empty() || schema_of_an_object
 }
 
 /// The rule of the original: `inmanta://[<module>]/files/<path>`,
