@@ -3,10 +3,11 @@
 //! The last test compares, over random edits, a project using the cache
 //! with one that does not.
 
-use std::time::Duration;
+use std::os::unix::fs::MetadataExt;
+use std::time::{Duration, SystemTime};
 
 use git_ops_runtime::format::atomic::Durability;
-use git_ops_runtime::store::{Options, RACY_MARGIN, Registry, StoreReport, UpdateOptions};
+use git_ops_runtime::store::{Clock, Options, RACY_MARGIN, Registry, StoreReport, UpdateOptions};
 use git_ops_runtime::testing::TestProject;
 use recursive::RecursiveSlice;
 
@@ -14,9 +15,41 @@ fn project() -> TestProject {
     TestProject::with_store::<RecursiveSlice>()
 }
 
-/// Waits until files written now are old enough to be recorded.
-fn age() {
-    std::thread::sleep(RACY_MARGIN + Duration::from_millis(30));
+/// Makes every file of `p` written so far old enough for the change cache
+/// to record, and every file written from now on too recent, whatever the
+/// speed of the machine: the following operations take as "now" the
+/// kernel's change time of a probe file changed after every file written so
+/// far, plus [`RACY_MARGIN`]. (The probe is rewritten until its change time
+/// moves past the first one: a file's times come from the kernel's clock,
+/// which may advance by ticks.)
+fn age(p: &mut TestProject) {
+    let probe = p.root().join("git_ops/.cache/probe");
+    std::fs::create_dir_all(probe.parent().unwrap()).unwrap();
+    let change_time = |n: u8| {
+        std::fs::write(&probe, [n]).unwrap();
+        let metadata = std::fs::metadata(&probe).unwrap();
+        Duration::new(metadata.ctime() as u64, metadata.ctime_nsec() as u32)
+    };
+    let first = change_time(0);
+    let mut n = 0u8;
+    let after = loop {
+        n = n.wrapping_add(1);
+        let time = change_time(n);
+        if time > first {
+            break time;
+        }
+    };
+    p.set_options(with_clock(SystemTime::UNIX_EPOCH + after + RACY_MARGIN));
+}
+
+/// The options of a test project, with the change cache's clock fixed.
+fn with_clock(now: SystemTime) -> Options {
+    Options {
+        durability: Durability::None,
+        threads: 2,
+        clock: Clock::Fixed(now),
+        ..Options::default()
+    }
 }
 
 fn store(report: &git_ops_runtime::store::Report) -> &StoreReport {
@@ -24,7 +57,7 @@ fn store(report: &git_ops_runtime::store::Report) -> &StoreReport {
 }
 
 fn synced(names: &[&str]) -> TestProject {
-    let p = project();
+    let mut p = project();
     for name in names {
         p.write(
             &format!("files/recursive/{name}.yaml"),
@@ -32,7 +65,7 @@ fn synced(names: &[&str]) -> TestProject {
         );
     }
     p.update();
-    age();
+    age(&mut p);
     p.sync();
     p
 }
@@ -54,6 +87,27 @@ fn clean_slices_are_skipped() {
     });
     let report = p.sync();
     assert_eq!((store(&report).read, store(&report).skipped), (3, 0));
+}
+
+#[test]
+fn a_source_changed_within_the_margin_is_read_again() {
+    let mut p = project();
+    p.write(
+        "files/recursive/a.yaml",
+        "name: a\nembedded_required:\n  name: r\n",
+    );
+    p.update();
+    // With "now" at the epoch every file is too recent to be recorded: the
+    // sync reads the source, and does not record it.
+    p.set_options(with_clock(SystemTime::UNIX_EPOCH));
+    p.sync();
+    let report = p.sync();
+    assert_eq!((store(&report).read, store(&report).skipped), (1, 0));
+    // The same files, once old enough, are recorded by the next operation.
+    p.set_options(with_clock(SystemTime::now() + RACY_MARGIN));
+    p.sync();
+    let report = p.sync();
+    assert_eq!((store(&report).read, store(&report).skipped), (0, 1));
 }
 
 #[test]
@@ -126,7 +180,7 @@ impl Lcg {
 
 #[test]
 fn the_cache_never_changes_a_result() {
-    let with = TestProject::with_store::<RecursiveSlice>();
+    let mut with = TestProject::with_store::<RecursiveSlice>();
     let mut without = TestProject::with_store::<RecursiveSlice>();
     without.set_options(Options {
         cache: false,
@@ -134,6 +188,8 @@ fn the_cache_never_changes_a_result() {
         threads: 2,
         ..Options::default()
     });
+    // Until the first `age`, every file is too recent to be recorded.
+    with.set_options(with_clock(SystemTime::UNIX_EPOCH));
     let mut random = Lcg(7);
     let names = ["a", "b", "c", "d", "e"];
     let mut skipped = 0;
@@ -160,7 +216,7 @@ fn the_cache_never_changes_a_result() {
             }
         }
         if step % 4 == 3 {
-            age();
+            age(&mut with);
         }
         for (i, p) in [&with, &without].into_iter().enumerate() {
             let report = match action {

@@ -21,8 +21,9 @@
 //!   discards the whole cache; so does a file that cannot be read;
 //! - a file read by the operation is recorded with the `stat` taken
 //!   *before* reading it. A source file (yours) is recorded only if its
-//!   change time is older than that `stat` by a safety margin
-//!   ([`RACY_MARGIN`]): a file changed again within the same clock tick
+//!   change time is older than the start of the operation by a safety
+//!   margin ([`RACY_MARGIN`]; "now" comes from the operation's [`Clock`]):
+//!   a file changed again within the same clock tick
 //!   could otherwise keep its identity (the "racy git" problem); such a
 //!   slice is simply read next time;
 //! - a file git-ops writes (active versions, views) is recorded with its
@@ -60,6 +61,38 @@ pub const RACY_MARGIN: Duration = Duration::from_millis(100);
 
 /// 2: entries keep the slice's root keys.
 const CACHE_FORMAT: u64 = 2;
+
+/// Where the change cache takes "now" from when it decides whether a file
+/// read by an operation changed long enough ago ([`RACY_MARGIN`]) to be
+/// recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock, read once per store when an operation starts
+    /// reading its files (the default).
+    #[default]
+    System,
+    /// A fixed instant. Tests use it so that which files are old enough
+    /// does not depend on how fast the machine runs them.
+    Fixed(SystemTime),
+}
+
+impl Clock {
+    /// The newest change time (nanoseconds since the epoch, exclusive) of a
+    /// file an operation starting now may record: [`RACY_MARGIN`] before
+    /// now.
+    pub(crate) fn racy_limit(self) -> RacyLimit {
+        let now = match self {
+            Clock::System => SystemTime::now(),
+            Clock::Fixed(time) => time,
+        };
+        RacyLimit(nanos(now) - RACY_MARGIN.as_nanos() as i128)
+    }
+}
+
+/// Files changed at or after this instant (nanoseconds since the epoch) are
+/// too recent to be recorded ([`Clock::racy_limit`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RacyLimit(i128);
 
 /// The identity of a file at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,12 +142,10 @@ impl Stat {
     }
 
     /// The identity of `path`, taken before reading it, if it may be
-    /// recorded: changed long enough before now.
-    pub(crate) fn before_read(path: &Path) -> Option<Stat> {
-        let now = nanos(SystemTime::now());
+    /// recorded: changed before `limit`.
+    pub(crate) fn before_read(path: &Path, limit: RacyLimit) -> Option<Stat> {
         let stat = Stat::of(path)?;
-        let margin = RACY_MARGIN.as_nanos() as i128;
-        (stat.ctime.max(stat.mtime) < now - margin).then_some(stat)
+        (stat.ctime.max(stat.mtime) < limit.0).then_some(stat)
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use super::cache::{Cache, CleanDraft, CleanSlice};
+use super::cache::{Cache, CleanDraft, CleanSlice, Clock};
 use super::config::GitOpsConfig;
 use super::error::{StoreError, StoreErrors};
 use super::files::{StoreFiles as _, WorkingTree};
@@ -331,6 +331,10 @@ pub struct Options {
     /// left its journal) and leaves the change cache as it is. Default
     /// false. `git-ops project check` and `status` use it.
     pub dry_run: bool,
+    /// Where the change cache takes "now" from ([`Clock`]): a source file
+    /// read by an operation is recorded in the cache only if it changed
+    /// [`super::RACY_MARGIN`] before. Default [`Clock::System`].
+    pub clock: Clock,
     /// Test hook: simulate a crash (see [`FaultInjector`]).
     #[doc(hidden)]
     pub fault: Option<FaultInjector>,
@@ -345,6 +349,7 @@ impl Default for Options {
             cache: true,
             stores: None,
             dry_run: false,
+            clock: Clock::System,
             fault: None,
         }
     }

@@ -93,7 +93,7 @@ mod update;
 mod used_values;
 pub mod view;
 
-pub use cache::{CACHE_FOLDER, RACY_MARGIN};
+pub use cache::{CACHE_FOLDER, Clock, RACY_MARGIN};
 pub use create::check_slice_name;
 pub use engine::{
     Created, Engine, OperationError, Options, ProcessorFailure, ProcessorFailureReason, Stale,

@@ -19,7 +19,7 @@
 
 use std::path::PathBuf;
 
-use super::cache::{Cache, CleanDraft, CleanSlice, Known, Stat};
+use super::cache::{Cache, CleanDraft, CleanSlice, Known, RacyLimit, Stat};
 use super::engine::{Engine, OperationError, Prepared, Stale, StoreOutcome, parallel_map};
 use super::error::{StoreError, StoreErrorKind, StoreErrors};
 use super::files::{StoreFiles, WorkingTree};
@@ -121,6 +121,7 @@ impl Engine<'_> {
         } else {
             Cache::empty(store, applied)
         };
+        let racy = self.options().clock.racy_limit();
         let settled = parallel_map(
             listing.slices(),
             self.options().threads,
@@ -128,7 +129,7 @@ impl Engine<'_> {
                 Some(clean) => Ok(Settled::Cached(clean.clone())),
                 // A file of the slice that cannot be written is a problem of
                 // the slice, reported with the others.
-                None => match settle_slice(txn, prepared, files, slice, mode) {
+                None => match settle_slice(txn, prepared, files, slice, mode, racy) {
                     Err(OperationError::Store(errors)) => Ok(Settled::Failed(errors.errors)),
                     other => other,
                 },
@@ -202,12 +203,13 @@ fn settle_slice(
     files: &dyn StoreFiles,
     slice_files: &SliceFiles,
     mode: Settle,
+    racy: RacyLimit,
 ) -> Result<Settled, OperationError> {
     let store = &prepared.store;
     let stats: Vec<(PathBuf, Option<Stat>)> = slice_files
         .source
         .iter()
-        .map(|f| (f.path.clone(), Stat::before_read(&f.path)))
+        .map(|f| (f.path.clone(), Stat::before_read(&f.path, racy)))
         .chain(
             slice_files
                 .active

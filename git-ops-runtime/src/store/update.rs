@@ -31,7 +31,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::cache::{Cache, CleanDraft, CleanSlice, Known, Stat};
+use super::cache::{Cache, CleanDraft, CleanSlice, Known, RacyLimit, Stat};
 use super::config::GitOpsConfig;
 use super::engine::{Engine, OperationError, Prepared, StoreOutcome, UpdateOptions, parallel_map};
 use super::error::{StoreError, StoreErrorKind, StoreErrors};
@@ -145,7 +145,8 @@ impl Engine<'_> {
         }
         report.read = dirty.len();
         report.skipped = kept.len();
-        let stats = pre_read_stats(store, &dirty, threads, migrated);
+        let racy = self.options().clock.racy_limit();
+        let stats = pre_read_stats(store, &dirty, threads, migrated, racy);
         let dirty = StoreListing::from_slices(dirty);
         let mut problems: Vec<StoreError> = Vec::new();
 
@@ -445,6 +446,7 @@ fn pre_read_stats(
     slices: &[SliceFiles],
     threads: usize,
     migrated: bool,
+    racy: RacyLimit,
 ) -> HashMap<PathBuf, Option<Stat>> {
     if migrated {
         return HashMap::new();
@@ -454,7 +456,7 @@ fn pre_read_stats(
         slice
             .source
             .iter()
-            .map(|file| (file.path.clone(), Stat::before_read(&file.path)))
+            .map(|file| (file.path.clone(), Stat::before_read(&file.path, racy)))
             .chain(
                 slice
                     .active
