@@ -3,13 +3,14 @@
 //! temporary clone. `git-ops project plan --base REV` loads the stores of
 //! REV through it with the same engine that reads the working tree.
 
-use std::ffi::OsString;
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use git_ops_runtime::store::{EntryKind, FolderEntry, StoreFiles};
-use git2::{ObjectType, Oid, Repository};
+use git2::{Oid, Repository};
 
 /// Why a commit cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -43,8 +44,18 @@ pub enum GitError {
 /// Regular files (mode `100644`, `100755`) are files; folders, symbolic
 /// links and submodules are other entries (unlike the working tree, a link
 /// is not followed: its target may not exist in the commit).
+///
+/// Each tree (folder) of the commit is read once, when first needed, and
+/// kept by path with its entries by name; a file is then read by the id
+/// its folder gives, so reading the 10 000 files of one folder reads that
+/// folder's tree once, not once per file. Blobs are read in parallel, each
+/// thread with a handle of its own on the repository.
 pub struct GitTree {
-    repo: Mutex<Repository>,
+    /// Handles on the repository not in use by a thread: a
+    /// [`Repository`] must not be shared between threads.
+    repos: Mutex<Vec<Repository>>,
+    /// The repository's git folder, to open more handles.
+    git_dir: PathBuf,
     tree: Oid,
     commit: Oid,
     summary: String,
@@ -54,6 +65,57 @@ pub struct GitTree {
     prefix: PathBuf,
     /// The work tree, canonical.
     workdir: PathBuf,
+    /// The folders read so far, by path relative to the work tree (`None`:
+    /// not a folder of the commit).
+    folders: Mutex<HashMap<PathBuf, Option<Arc<Folder>>>>,
+}
+
+/// One tree of the commit: its entries in the tree's order, and where each
+/// name is.
+struct Folder {
+    entries: Vec<Entry>,
+    by_name: HashMap<OsString, usize>,
+}
+
+/// One entry of a tree.
+struct Entry {
+    name: OsString,
+    id: Oid,
+    mode: i32,
+}
+
+impl Entry {
+    fn is_file(&self) -> bool {
+        matches!(self.mode, 0o100644 | 0o100755)
+    }
+
+    fn is_tree(&self) -> bool {
+        self.mode == 0o040000
+    }
+}
+
+impl Folder {
+    fn read(repo: &Repository, id: Oid) -> Result<Folder, git2::Error> {
+        let tree = repo.find_tree(id)?;
+        let entries: Vec<Entry> = tree
+            .iter()
+            .map(|entry| Entry {
+                name: OsString::from(String::from_utf8_lossy(entry.name_bytes()).into_owned()),
+                id: entry.id(),
+                mode: entry.filemode(),
+            })
+            .collect();
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| (entry.name.clone(), i))
+            .collect();
+        Ok(Folder { entries, by_name })
+    }
+
+    fn get(&self, name: &OsStr) -> Option<&Entry> {
+        self.by_name.get(name).map(|&i| &self.entries[i])
+    }
 }
 
 impl std::fmt::Debug for GitTree {
@@ -107,14 +169,17 @@ impl GitTree {
             String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
         let id = commit.id();
         drop(commit);
+        let git_dir = repo.path().to_path_buf();
         Ok(GitTree {
-            repo: Mutex::new(repo),
+            repos: Mutex::new(vec![repo]),
+            git_dir,
             tree,
             commit: id,
             summary,
             root: project_root.to_path_buf(),
             prefix,
             workdir,
+            folders: Mutex::new(HashMap::new()),
         })
     }
 
@@ -147,9 +212,74 @@ impl GitTree {
             .then_some(relative)
     }
 
+    /// Runs `f` with a handle on the repository that no other thread uses.
     fn with_repo<T>(&self, f: impl FnOnce(&Repository) -> io::Result<T>) -> io::Result<T> {
-        let repo = self.repo.lock().unwrap_or_else(|e| e.into_inner());
-        f(&repo)
+        let taken = self.repos.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let repo = match taken {
+            Some(repo) => repo,
+            None => Repository::open(&self.git_dir).map_err(git_io)?,
+        };
+        let result = f(&repo);
+        self.repos
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(repo);
+        result
+    }
+
+    /// The folder at `relative` (relative to the work tree; empty for the
+    /// root) if the commit has one there, each tree on the way read once.
+    fn folder(&self, relative: &Path) -> io::Result<Option<Arc<Folder>>> {
+        let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        self.folder_locked(&mut folders, relative)
+    }
+
+    fn folder_locked(
+        &self,
+        folders: &mut HashMap<PathBuf, Option<Arc<Folder>>>,
+        relative: &Path,
+    ) -> io::Result<Option<Arc<Folder>>> {
+        if let Some(known) = folders.get(relative) {
+            return Ok(known.clone());
+        }
+        let id = match (relative.parent(), relative.file_name()) {
+            (Some(parent), Some(name)) => {
+                let Some(parent) = self.folder_locked(folders, parent)? else {
+                    return Ok(None);
+                };
+                match parent.get(name) {
+                    Some(entry) if entry.is_tree() => Some(entry.id),
+                    _ => None,
+                }
+            }
+            _ => Some(self.tree),
+        };
+        let folder = match id {
+            Some(id) => Some(Arc::new(
+                self.with_repo(|repo| Folder::read(repo, id).map_err(git_io))?,
+            )),
+            None => None,
+        };
+        folders.insert(relative.to_path_buf(), folder.clone());
+        Ok(folder)
+    }
+
+    /// The id of the blob of `file`.
+    fn blob_id(&self, file: &Path) -> io::Result<Oid> {
+        let relative = self.relative(file).ok_or_else(|| not_found(file))?;
+        let (Some(parent), Some(name)) = (relative.parent(), relative.file_name()) else {
+            return Err(not_found(file));
+        };
+        let folder = self.folder(parent)?.ok_or_else(|| not_found(file))?;
+        let entry = folder.get(name).ok_or_else(|| not_found(file))?;
+        if entry.is_file() {
+            Ok(entry.id)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a file in the commit", file.display()),
+            ))
+        }
     }
 }
 
@@ -169,53 +299,42 @@ impl StoreFiles for GitTree {
         let Some(relative) = self.relative(folder) else {
             return Ok(None);
         };
-        self.with_repo(|repo| {
-            let root = repo.find_tree(self.tree).map_err(git_io)?;
-            let tree = if relative.as_os_str().is_empty() {
-                root
-            } else {
-                let entry = match root.get_path(&relative) {
-                    Ok(entry) => entry,
-                    Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-                    Err(e) => return Err(git_io(e)),
-                };
-                if entry.kind() != Some(ObjectType::Tree) {
-                    return Ok(None);
-                }
-                repo.find_tree(entry.id()).map_err(git_io)?
-            };
-            let entries = tree
+        let Some(folder) = self.folder(&relative)? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            folder
+                .entries
                 .iter()
                 .map(|entry| {
                     FolderEntry::new(
-                        OsString::from(String::from_utf8_lossy(entry.name_bytes()).into_owned()),
-                        match entry.filemode() {
-                            0o100644 | 0o100755 => EntryKind::File,
-                            _ => EntryKind::Other,
+                        entry.name.clone(),
+                        if entry.is_file() {
+                            EntryKind::File
+                        } else if entry.is_tree() {
+                            EntryKind::Folder
+                        } else {
+                            EntryKind::Other
                         },
                     )
                 })
-                .collect();
-            Ok(Some(entries))
-        })
+                .collect(),
+        ))
     }
 
     fn read(&self, file: &Path) -> io::Result<Vec<u8>> {
-        let relative = self.relative(file).ok_or_else(|| not_found(file))?;
+        let mut buffer = Vec::new();
+        self.read_into(file, &mut buffer)?;
+        Ok(buffer)
+    }
+
+    fn read_into(&self, file: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        let id = self.blob_id(file)?;
+        buffer.clear();
         self.with_repo(|repo| {
-            let root = repo.find_tree(self.tree).map_err(git_io)?;
-            let entry = match root.get_path(&relative) {
-                Ok(entry) => entry,
-                Err(e) if e.code() == git2::ErrorCode::NotFound => return Err(not_found(file)),
-                Err(e) => return Err(git_io(e)),
-            };
-            let blob = repo.find_blob(entry.id()).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{} is not a file in the commit", file.display()),
-                )
-            })?;
-            Ok(blob.content().to_vec())
+            let blob = repo.find_blob(id).map_err(git_io)?;
+            buffer.extend_from_slice(blob.content());
+            Ok(())
         })
     }
 }
