@@ -33,12 +33,13 @@
 //! something).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git_ops_runtime::StoreSchema;
 use git_ops_runtime::schema::{Cardinality, EntityId, FieldKind};
 use git_ops_runtime::store::{
-    Depth, Engine, OperationError, SliceRecord, Store, StoreErrors, StoreFiles, ViewKind,
-    WorkingTree,
+    Depth, Engine, LoadedSlice, OperationError, SliceFiles, SliceRecord, Store, StoreError,
+    StoreErrors, StoreFiles, StoreListing, ViewKind, WorkingTree, values_equal,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -250,18 +251,19 @@ pub fn plan(
         engine.check_readable(name)?;
         let head_store = engine.store(name)?;
         let schema = head_store.schema().clone();
-        let head =
-            records(&head_store, &WorkingTree, ViewKind::Source).map_err(PlanError::WorkingTree)?;
         let base_store =
-            Store::with_source_folder(engine.project(), schema.clone(), Default::default())
-                .with_threads(engine.options().threads);
-        let before =
-            records(&base_store, base, ViewKind::Active).map_err(|errors| PlanError::Base {
-                store: name.to_owned(),
-                rev: rev.to_owned(),
-                errors,
-            })?;
-        let store_plan = plan_store(&schema, &before, &head);
+            Store::with_source_folder(engine.project(), schema.clone(), Default::default());
+        let threads = engine.options().threads;
+        let store_plan = plan_one_store(&schema, &head_store, &base_store, base, threads).map_err(
+            |problems| match problems {
+                Problems::WorkingTree(errors) => PlanError::WorkingTree(errors),
+                Problems::Base(errors) => PlanError::Base {
+                    store: name.to_owned(),
+                    rev: rev.to_owned(),
+                    errors,
+                },
+            },
+        )?;
         for slice in &store_plan.slices {
             match slice.change {
                 SliceChange::Created => plan.summary.created += 1,
@@ -275,32 +277,177 @@ pub fn plan(
     Ok(plan)
 }
 
-/// The live records of a store (appearing, not deleted), by name.
-fn records(
-    store: &Store,
-    files: &dyn StoreFiles,
-    kind: ViewKind,
-) -> Result<BTreeMap<String, SliceRecord>, StoreErrors> {
-    let listing = store.list_files(files, kind)?;
-    let mut out = BTreeMap::new();
-    let mut problems = Vec::new();
-    for slice in store
-        .slices(files, &listing, kind, Depth::Full)
-        .with_views()
-    {
-        match slice.and_then(|s| s.record().map(|r| r.cloned())) {
-            Ok(Some(record)) if !record.deleted => {
-                out.insert(record.name.clone(), record);
+/// The problems of one side of a plan.
+enum Problems {
+    WorkingTree(StoreErrors),
+    Base(StoreErrors),
+}
+
+/// Plans one store: the source view of the working tree (`head`) against
+/// the active view of the base. The slices of both sides are paired by name
+/// and each pair is read and compared in one of `threads` threads, which
+/// keeps only the plan of a slice that changes: memory holds the slices
+/// being compared, not every record of either side.
+fn plan_one_store(
+    schema: &StoreSchema,
+    head: &Store,
+    base_store: &Store,
+    base: &GitTree,
+    threads: usize,
+) -> Result<StorePlan, Problems> {
+    let head_listing = head
+        .list_files(&WorkingTree, ViewKind::Source)
+        .map_err(Problems::WorkingTree)?;
+    let base_listing = base_store.list_files(base, ViewKind::Active);
+    let empty = StoreListing::default();
+    let pairs = pair_by_name(
+        base_listing.as_ref().unwrap_or(&empty).slices(),
+        head_listing.slices(),
+    );
+    let compared = in_parallel(&pairs, threads, |(name, old, new)| {
+        compare(schema, name, (base_store, base, *old), (head, *new))
+    });
+    let mut store_plan = StorePlan {
+        store: schema.store.clone(),
+        slices: Vec::new(),
+        unchanged: 0,
+    };
+    let (mut head_problems, mut base_problems) = (Vec::new(), Vec::new());
+    for outcome in compared {
+        match outcome {
+            Compared::Unchanged => store_plan.unchanged += 1,
+            Compared::Absent => {}
+            Compared::Changed(slice) => store_plan.slices.push(slice),
+            Compared::Problems { head, base } => {
+                head_problems.extend(head);
+                base_problems.extend(base);
             }
-            Ok(_) => {}
-            Err(errors) => problems.extend(errors.errors),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(StoreErrors::new(problems))
+    // The working tree's problems first: they are the user's to fix.
+    if !head_problems.is_empty() {
+        return Err(Problems::WorkingTree(StoreErrors::new(head_problems)));
     }
+    if let Err(errors) = base_listing {
+        return Err(Problems::Base(errors));
+    }
+    if !base_problems.is_empty() {
+        return Err(Problems::Base(StoreErrors::new(base_problems)));
+    }
+    Ok(store_plan)
+}
+
+/// The slices of both sides by name (both listings are sorted by name).
+fn pair_by_name<'l>(
+    before: &'l [SliceFiles],
+    after: &'l [SliceFiles],
+) -> Vec<(&'l str, Option<&'l SliceFiles>, Option<&'l SliceFiles>)> {
+    let mut pairs = Vec::with_capacity(before.len().max(after.len()));
+    let (mut before, mut after) = (before.iter().peekable(), after.iter().peekable());
+    loop {
+        let pair = match (before.peek(), after.peek()) {
+            (None, None) => break,
+            (Some(old), Some(new)) if old.name == new.name => {
+                (old.name.as_str(), before.next(), after.next())
+            }
+            (Some(old), Some(new)) if old.name < new.name => {
+                (old.name.as_str(), before.next(), None)
+            }
+            (Some(old), None) => (old.name.as_str(), before.next(), None),
+            (_, Some(new)) => (new.name.as_str(), None, after.next()),
+        };
+        pairs.push(pair);
+    }
+    pairs
+}
+
+/// How one slice compares.
+enum Compared {
+    /// Live on both sides, the same objects.
+    Unchanged,
+    /// Live on neither side.
+    Absent,
+    /// Created, updated or deleted.
+    Changed(SlicePlan),
+    /// Files of either side that cannot be read.
+    Problems {
+        head: Vec<StoreError>,
+        base: Vec<StoreError>,
+    },
+}
+
+/// Reads slice `name` on both sides (where it has files) and compares its
+/// live records.
+fn compare(
+    schema: &StoreSchema,
+    name: &str,
+    (base_store, base, old): (&Store, &GitTree, Option<&SliceFiles>),
+    (head, new): (&Store, Option<&SliceFiles>),
+) -> Compared {
+    let live = |store: &Store, files: &dyn StoreFiles, slice: Option<&SliceFiles>, kind| {
+        let Some(slice) = slice else {
+            return Ok(None);
+        };
+        store
+            .load(files, slice, kind, Depth::Full)
+            .and_then(LoadedSlice::into_record)
+            .map(|record| record.filter(|r| !r.deleted))
+            .map_err(|errors| errors.errors)
+    };
+    let old = live(base_store, base, old, ViewKind::Active);
+    let new = live(head, &WorkingTree, new, ViewKind::Source);
+    match (old, new) {
+        (Ok(old), Ok(new)) => match plan_slice(schema, name, old.as_ref(), new.as_ref()) {
+            Some(slice) => Compared::Changed(slice),
+            None if old.is_some() && new.is_some() => Compared::Unchanged,
+            None => Compared::Absent,
+        },
+        (old, new) => Compared::Problems {
+            head: new.err().unwrap_or_default(),
+            base: old.err().unwrap_or_default(),
+        },
+    }
+}
+
+/// `f` of every item, in order, on `threads` threads taking chunks of
+/// items as they go.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    const CHUNK: usize = 32;
+    let threads = threads.clamp(1, items.len().div_ceil(CHUNK).max(1));
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut chunks: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                        if start >= items.len() {
+                            return done;
+                        }
+                        let end = (start + CHUNK).min(items.len());
+                        done.push((start, items[start..end].iter().map(&f).collect()));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a planning thread"))
+            .collect()
+    });
+    chunks.sort_by_key(|(start, _)| *start);
+    chunks
+        .into_iter()
+        .flat_map(|(_, results)| results)
+        .collect()
 }
 
 /// Compares the live records of one store.
@@ -316,35 +463,55 @@ pub fn plan_store(
     names.dedup();
     for name in names {
         let (old, new) = (before.get(name), after.get(name));
-        let old_objects = old
-            .map(|r| objects(schema, &r.attributes))
-            .unwrap_or_default();
-        let new_objects = new
-            .map(|r| objects(schema, &r.attributes))
-            .unwrap_or_default();
-        let changes = diff(&old_objects, &new_objects);
-        let change = match (old, new) {
-            (None, Some(_)) => SliceChange::Created,
-            (Some(_), None) => SliceChange::Deleted,
-            _ if changes.is_empty() => {
-                unchanged += 1;
-                continue;
-            }
-            _ => SliceChange::Updated,
-        };
-        slices.push(SlicePlan {
-            name: name.clone(),
-            change,
-            base_version: old.map(|r| r.version),
-            version: new.map(|r| r.version),
-            objects: changes,
-        });
+        match plan_slice(schema, name, old, new) {
+            Some(slice) => slices.push(slice),
+            None if old.is_some() && new.is_some() => unchanged += 1,
+            None => {}
+        }
     }
     StorePlan {
         store: schema.store.clone(),
         slices,
         unchanged,
     }
+}
+
+/// What happens to slice `name`, live as `old` in the base and as `new` in
+/// the working tree; `None` when it does not change (or is live on neither
+/// side).
+fn plan_slice(
+    schema: &StoreSchema,
+    name: &str,
+    old: Option<&SliceRecord>,
+    new: Option<&SliceRecord>,
+) -> Option<SlicePlan> {
+    if let (Some(old), Some(new)) = (old, new)
+        && values_equal(&old.attributes, &new.attributes)
+    {
+        // Equal views hold equal objects: nothing to compare one by one.
+        return None;
+    }
+    let old_objects = old
+        .map(|r| objects(schema, &r.attributes))
+        .unwrap_or_default();
+    let new_objects = new
+        .map(|r| objects(schema, &r.attributes))
+        .unwrap_or_default();
+    let changes = diff(&old_objects, &new_objects);
+    let change = match (old, new) {
+        (None, None) => return None,
+        (None, Some(_)) => SliceChange::Created,
+        (Some(_), None) => SliceChange::Deleted,
+        _ if changes.is_empty() => return None,
+        _ => SliceChange::Updated,
+    };
+    Some(SlicePlan {
+        name: name.to_owned(),
+        change,
+        base_version: old.map(|r| r.version),
+        version: new.map(|r| r.version),
+        objects: changes,
+    })
 }
 
 /// One object of a view: its path, entity and own attributes.
@@ -481,7 +648,7 @@ fn changed_attributes(
     let mut out = Vec::new();
     for (name, value) in after {
         let previous = before.get(name).unwrap_or(&Value::Null);
-        if !git_ops_runtime::store::values_equal(previous, value) {
+        if !values_equal(previous, value) {
             out.push(AttributeChange {
                 name: name.clone(),
                 before: previous.clone(),

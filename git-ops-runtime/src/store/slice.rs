@@ -296,6 +296,22 @@ impl<'s> LoadedSlice<'s> {
         Ok(self.view()?.map(|view| &view.record))
     }
 
+    /// The record of the slice, taken out of it (not copied), `None` when it
+    /// does not appear.
+    ///
+    /// # Errors
+    ///
+    /// As [`LoadedSlice::view`].
+    pub fn into_record(self) -> Result<Option<SliceRecord>, StoreErrors> {
+        self.view()?;
+        Ok(self
+            .view
+            .into_inner()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|view| view.record))
+    }
+
     /// Computes the view now, if it is not yet (used by the loading threads,
     /// so that merging runs in parallel too).
     pub(crate) fn precompute_view(&self) {
