@@ -45,6 +45,9 @@
 #[path = "../tests/document_support/mod.rs"]
 mod support;
 
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -56,7 +59,11 @@ use git_ops_runtime::format::json::to_json;
 use git_ops_runtime::store::{
     Depth, Engine, Options, Project, Registry, Store, UpdateOptions, ViewKind, WorkingTree,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use bench_support::{
+    document, flush, machine, median, parse_size, peak_memory_kib, range, size_label, slice_name,
+};
 
 /// The operations, in the order a run performs them.
 const OPERATIONS: [&str; 5] = ["update", "sync", "export", "incremental", "prune"];
@@ -69,33 +76,6 @@ const SOURCE: &str = "files/fs";
 const ACTIVE: &str = "git_ops/active/fs";
 const VIEWS: &str = "git_ops/views/fs";
 
-fn document(i: usize, revision: usize) -> Value {
-    let files: Vec<Value> = (0..5)
-        .map(|f| {
-            json!({
-                "type": "file",
-                "name": format!("file-{f}.conf"),
-                "permissions": "640",
-                "owner": "app",
-                "content": format!(
-                    "setting_{f} = {i}\nrevision = {}\n",
-                    if f == 0 { revision } else { 0 }
-                ),
-            })
-        })
-        .collect();
-    json!({
-        "root": "/srv",
-        "name": format!("site-{i}"),
-        "owner": "root",
-        "content": files,
-    })
-}
-
-fn slice_name(i: usize) -> String {
-    format!("s{i:06}")
-}
-
 struct Args {
     sizes: Vec<usize>,
     ops: Vec<String>,
@@ -104,18 +84,6 @@ struct Args {
     durability: Durability,
     threads: usize,
     floor: bool,
-}
-
-fn parse_size(text: &str) -> usize {
-    let text = text.trim().to_ascii_lowercase();
-    let (digits, factor) = match text.strip_suffix('k') {
-        Some(digits) => (digits, 1000),
-        None => (text.as_str(), 1),
-    };
-    digits
-        .parse::<usize>()
-        .map(|n| n * factor)
-        .unwrap_or_else(|_| panic!("not a size: {text:?} (e.g. 1k, 10k, 2500)"))
 }
 
 fn parse_args(args: &[String]) -> Args {
@@ -219,28 +187,6 @@ fn print_sets() {
     );
 }
 
-fn machine(dir: &Path) -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    // The file system of the longest mount point holding `dir`.
-    let mounts = fs::read_to_string("/proc/mounts").unwrap_or_default();
-    let fs_type = mounts
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split(' ');
-            let (_, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
-            dir.starts_with(point)
-                .then(|| (point.len(), kind.to_owned()))
-        })
-        .max()
-        .map_or_else(|| "an unknown file system".to_owned(), |(_, kind)| kind);
-    format!(
-        "machine: {cores} cores, kernel {}, {} on {fs_type}",
-        kernel.trim(),
-        dir.display()
-    )
-}
-
 /// What a child reports.
 #[derive(Debug, Clone, Default)]
 struct Measure {
@@ -305,18 +251,8 @@ fn run_child(what: &str, project: &Path, args: &Args) -> Measure {
         .unwrap_or_else(|| panic!("{what}: no result in\n{stdout}"))
 }
 
-/// Flushes earlier writes (of the setup), so that a measurement does not
-/// pay for them.
-fn flush() {
-    let _ = Command::new("sync").status();
-}
-
 fn bench_size(args: &Args, dir: &Path, size: usize) {
-    let label = if size.is_multiple_of(1000) {
-        format!("{}k", size / 1000)
-    } else {
-        size.to_string()
-    };
+    let label = size_label(size);
     println!("== {label} slices ==");
     let fixture = dir.join(format!("fixture-{size}"));
     let start = Instant::now();
@@ -435,40 +371,6 @@ fn wall_list(runs: &[Measure]) -> Vec<f64> {
     runs.iter().map(|m| m.wall.as_secs_f64()).collect()
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
-}
-
-fn range(values: &[f64]) -> String {
-    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = values.iter().copied().fold(0.0, f64::max);
-    if values.len() == 1 {
-        seconds(min)
-    } else {
-        format!(
-            "{} ({}–{})",
-            seconds(median(values)),
-            seconds(min),
-            seconds(max)
-        )
-    }
-}
-
-fn seconds(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1e3)
-    } else {
-        format!("{s:.2} s")
-    }
-}
-
 /// Builds the store before its first update; returns its slice data bytes.
 fn generate(root: &Path, count: usize) -> u64 {
     let _ = fs::remove_dir_all(root);
@@ -532,16 +434,6 @@ fn copy_tree(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).expect("a file copy");
         }
     }
-}
-
-fn peak_memory_kib() -> u64 {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            line.split_whitespace().nth(1)?.parse().ok()
-        })
-        .unwrap_or(0)
 }
 
 /// Runs one operation or floor and prints its [`Measure`].
