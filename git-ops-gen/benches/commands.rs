@@ -47,20 +47,18 @@
 
 #[path = "../../git-ops-runtime/benches/bench_support/mod.rs"]
 mod bench_support;
+mod measure;
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use nix::sys::resource::{UsageWho, getrusage};
-use nix::sys::time::TimeVal;
+use std::time::Instant;
 
 use bench_support::{
-    document, flush, machine, median, parse_size, peak_memory_kib, range, seconds, size_label,
-    slice_name,
+    document, machine, median, parse_size, range, seconds, size_label, slice_name,
 };
+use measure::{Measure, measure_process, own_usage, read_result, run_measured};
 use serde_json::Value;
 
 /// The commands, in the order they are measured.
@@ -138,35 +136,6 @@ fn main() {
     );
     for &size in &args.sizes {
         bench_size(&args, &dir, size);
-    }
-}
-
-/// What one process used.
-#[derive(Debug, Clone, Default)]
-struct Measure {
-    wall: Duration,
-    cpu: Duration,
-    peak_kib: u64,
-}
-
-impl Measure {
-    fn encode(&self) -> String {
-        format!(
-            "RESULT {} {} {}",
-            self.wall.as_nanos(),
-            self.cpu.as_nanos(),
-            self.peak_kib
-        )
-    }
-
-    fn decode(line: &str) -> Option<Measure> {
-        let mut parts = line.strip_prefix("RESULT ")?.split(' ');
-        let mut next = || parts.next()?.parse::<u64>().ok();
-        Some(Measure {
-            wall: Duration::from_nanos(next()?),
-            cpu: Duration::from_nanos(next()?),
-            peak_kib: next()?,
-        })
     }
 }
 
@@ -267,68 +236,6 @@ fn command_args(op: &str) -> &'static [&'static str] {
         "plan" => &["project", "plan", "--base", "HEAD"],
         "list" => &["project", "slice", "list"],
         other => panic!("unknown command {other}"),
-    }
-}
-
-/// Runs `command` in a child of this binary (`--child run PROGRAM ARGS...`),
-/// which measures it.
-fn measure_process(command: &Command) -> Measure {
-    let mut child = Command::new(std::env::current_exe().expect("the benchmark binary"));
-    child.arg("--child").arg("run").arg(command.get_program());
-    child.args(command.get_args());
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => child.env(key, value),
-            None => child.env_remove(key),
-        };
-    }
-    if let Some(dir) = command.get_current_dir() {
-        child.current_dir(dir);
-    }
-    read_result(&mut child, "the command")
-}
-
-fn duration(time: TimeVal) -> Duration {
-    Duration::new(time.tv_sec() as u64, time.tv_usec() as u32 * 1000)
-}
-
-/// Runs a child of this binary and reads the [`Measure`] it prints.
-fn read_result(child: &mut Command, what: &str) -> Measure {
-    flush();
-    let output = child.output().expect("the measuring process");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{what} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-        .lines()
-        .find_map(Measure::decode)
-        .unwrap_or_else(|| panic!("{what}: no result in\n{stdout}"))
-}
-
-/// In the measuring process: runs the command (its output to `/dev/null`),
-/// then takes its resource usage, the only child this process waited for.
-/// `check` may exit 1 (it finds the changed slices not synced).
-fn run_measured(program: &str, args: &[String]) -> Measure {
-    let start = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("the command starts");
-    let wall = start.elapsed();
-    assert!(
-        matches!(status.code(), Some(0 | 1)),
-        "{program} {args:?} ended with {status}"
-    );
-    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
-    Measure {
-        wall,
-        cpu: duration(usage.user_time()) + duration(usage.system_time()),
-        // Linux reports it in KiB.
-        peak_kib: usage.max_rss() as u64,
     }
 }
 
@@ -456,13 +363,7 @@ fn child(args: &[String]) {
         other => panic!("no floor {other}"),
     };
     std::hint::black_box(parsed);
-    let usage = getrusage(UsageWho::RUSAGE_SELF).expect("getrusage");
-    let measure = Measure {
-        wall: start.elapsed(),
-        cpu: duration(usage.user_time()) + duration(usage.system_time()),
-        peak_kib: peak_memory_kib(),
-    };
-    println!("{}", measure.encode());
+    println!("{}", own_usage(start).encode());
 }
 
 /// The files of `folder` whose name does not start with `.`.
