@@ -638,6 +638,10 @@ fn attributes_takes_the_attributes_of_the_entity_and_refuses_mistakes() {
                    "owner": null, "group": null, "content": "", "previous_content": null}),
             json!([]),
         ),
+        // Not an object of a view: annotated `any` (docs/plugin.md), the
+        // plugin checks it.
+        attributes("plugtest::File", &json!("a"), json!({}), json!([])),
+        attributes("plugtest::File", &json!([file]), json!({}), json!([])),
     ];
     let outcomes = run(&dir, &steps);
     let mut expected = file.as_object().unwrap().clone();
@@ -705,6 +709,16 @@ fn attributes_takes_the_attributes_of_the_entity_and_refuses_mistakes() {
     );
     assert_eq!(outcomes[9]["ok"]["name"], "x");
     assert_eq!(outcomes[9]["ok"]["permissions"], "1");
+    assert_err(
+        &outcomes[10],
+        &["attributes(): slice_object_attr must be an object of a view (a dict), not 'a'"],
+    );
+    assert_err(
+        &outcomes[11],
+        &[
+            "attributes(): slice_object_attr must be an object of a view (a dict), not [{'operation': 'create', 'path': 'content[type=file][name...",
+        ],
+    );
 }
 
 // ---------------------------------------------------------------------------
