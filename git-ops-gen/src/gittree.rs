@@ -92,6 +92,28 @@ impl Entry {
     fn is_tree(&self) -> bool {
         self.mode == 0o040000
     }
+
+    /// What the entry is, for messages.
+    fn describe(&self) -> &'static str {
+        match self.mode {
+            0o100644 | 0o100755 => "a regular file",
+            0o040000 => "a folder",
+            0o120000 => "a symbolic link (links in a commit are not followed)",
+            0o160000 => "a submodule",
+            _ => "not a regular file",
+        }
+    }
+}
+
+/// An entry of a folder of the commit that is not a regular file
+/// ([`GitTree::non_files`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonFile {
+    /// Its name.
+    pub name: OsString,
+    /// What it is: `a folder`, `a symbolic link (links in a commit are not
+    /// followed)`, `a submodule`.
+    pub what: &'static str,
 }
 
 impl Folder {
@@ -262,6 +284,31 @@ impl GitTree {
         };
         folders.insert(relative.to_path_buf(), folder.clone());
         Ok(folder)
+    }
+
+    /// The entries of `folder` in the commit that are not regular files
+    /// (folders, symbolic links, submodules), in the tree's order; none when
+    /// the commit has no such folder.
+    ///
+    /// # Errors
+    ///
+    /// A tree of the commit that cannot be read.
+    pub fn non_files(&self, folder: &Path) -> io::Result<Vec<NonFile>> {
+        let Some(relative) = self.relative(folder) else {
+            return Ok(Vec::new());
+        };
+        let Some(folder) = self.folder(&relative)? else {
+            return Ok(Vec::new());
+        };
+        Ok(folder
+            .entries
+            .iter()
+            .filter(|entry| !entry.is_file())
+            .map(|entry| NonFile {
+                name: entry.name.clone(),
+                what: entry.describe(),
+            })
+            .collect())
     }
 
     /// The id of the blob of `file`.

@@ -199,6 +199,31 @@ pub enum PlanError {
     /// Files of the working tree have problems.
     #[error("{0}")]
     WorkingTree(StoreErrors),
+    /// Entries of the base's active folder named like slice files that are
+    /// not regular files: plan does not read them, nor take their slices
+    /// as deleted.
+    #[error(
+        "the active folder of store `{store}` at {rev} has entries named like slice files that are not regular files: plan reads only regular files of the commit, and does not take their slices as deleted:\n{}",
+        entries.iter().map(|(path, what)| format!("  {path}: {what}")).collect::<Vec<_>>().join("\n")
+    )]
+    BaseNotFiles {
+        /// The store.
+        store: String,
+        /// The revision.
+        rev: String,
+        /// Each entry (shown as the engine shows files) and what it is.
+        entries: Vec<(String, String)>,
+    },
+    /// The base's active folder cannot be read.
+    #[error("the active folder of store `{store}` at {rev} cannot be read: {error}")]
+    BaseRead {
+        /// The store.
+        store: String,
+        /// The revision.
+        rev: String,
+        /// Why.
+        error: std::io::Error,
+    },
     /// Files of the base have problems (with the current schema).
     #[error(
         "the active files of store `{store}` at {rev} cannot be read with the current schema (changed by a migration since?):\n{errors}"
@@ -262,6 +287,16 @@ pub fn plan(
                     rev: rev.to_owned(),
                     errors,
                 },
+                Problems::BaseNotFiles(entries) => PlanError::BaseNotFiles {
+                    store: name.to_owned(),
+                    rev: rev.to_owned(),
+                    entries,
+                },
+                Problems::BaseRead(error) => PlanError::BaseRead {
+                    store: name.to_owned(),
+                    rev: rev.to_owned(),
+                    error,
+                },
             },
         )?;
         for slice in &store_plan.slices {
@@ -281,6 +316,8 @@ pub fn plan(
 enum Problems {
     WorkingTree(StoreErrors),
     Base(StoreErrors),
+    BaseNotFiles(Vec<(String, String)>),
+    BaseRead(std::io::Error),
 }
 
 /// Plans one store: the source view of the working tree (`head`) against
@@ -331,10 +368,43 @@ fn plan_one_store(
     if let Err(errors) = base_listing {
         return Err(Problems::Base(errors));
     }
+    let not_files = named_like_slices_not_files(base_store, base).map_err(Problems::BaseRead)?;
+    if !not_files.is_empty() {
+        return Err(Problems::BaseNotFiles(not_files));
+    }
     if !base_problems.is_empty() {
         return Err(Problems::Base(StoreErrors::new(base_problems)));
     }
     Ok(store_plan)
+}
+
+/// The entries of the base's active folder named like slice files
+/// (`*.json`, `*.yaml`, `*.yml`, not hidden) that are not regular files:
+/// folders, symbolic links, submodules. The listing leaves out what is not a
+/// file; a commit's link is not followed (its target may not be in the
+/// commit), and git-ops never writes one there.
+fn named_like_slices_not_files(
+    store: &Store,
+    base: &GitTree,
+) -> std::io::Result<Vec<(String, String)>> {
+    let folder = store.active_folder();
+    Ok(base
+        .non_files(folder)?
+        .into_iter()
+        .filter(|entry| {
+            let name = entry.name.to_string_lossy();
+            !name.starts_with('.')
+                && [".json", ".yaml", ".yml"]
+                    .iter()
+                    .any(|extension| name.len() > extension.len() && name.ends_with(extension))
+        })
+        .map(|entry| {
+            (
+                store.shown(&folder.join(&entry.name)),
+                entry.what.to_owned(),
+            )
+        })
+        .collect())
 }
 
 /// The slices of both sides by name (both listings are sorted by name).

@@ -180,3 +180,121 @@ fn gittree_reads_the_files_and_folders_of_a_commit() {
     assert_eq!(folder.kind(), std::io::ErrorKind::InvalidInput);
     assert!(tree.read(&root.join("a/b/c.json/x")).is_err());
 }
+
+/// `tree` with the entry at `path` (folders on the way must exist) set to
+/// `id` with `mode`.
+fn with_entry(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    path: &[&str],
+    id: git2::Oid,
+    mode: i32,
+) -> git2::Oid {
+    let mut builder = repo.treebuilder(Some(tree)).unwrap();
+    match path {
+        [name] => {
+            builder.insert(name, id, mode).unwrap();
+        }
+        [folder, rest @ ..] => {
+            let child = repo.find_tree(tree.get_name(folder).unwrap().id()).unwrap();
+            let child = with_entry(repo, &child, rest, id, mode);
+            builder.insert(folder, child, 0o040000).unwrap();
+        }
+        [] => unreachable!(),
+    }
+    builder.write().unwrap()
+}
+
+#[test]
+fn plan_reports_entries_of_the_base_named_like_slice_files_that_are_not_files() {
+    let mut p = TestProject::with_store::<SimpleSlice>();
+    source(&p, "a", "first");
+    source(&p, "b", "first");
+    p.update();
+    p.sync();
+    let first = commit_all(p.root(), "two slices");
+
+    // A commit whose active folder also holds a link, a submodule and a
+    // folder named like slice files, besides what plan must leave alone:
+    // a hidden link and a folder not named like a slice file.
+    let repo = Repository::open(p.root()).unwrap();
+    let mut tree = repo.find_commit(first).unwrap().tree().unwrap();
+    let link = repo.blob(b"a@v1.json").unwrap();
+    let file = repo.blob(b"{}").unwrap();
+    let folder = {
+        let mut builder = repo.treebuilder(None).unwrap();
+        builder.insert("x.json", file, 0o100644).unwrap();
+        builder.write().unwrap()
+    };
+    let active = ["git_ops", "active", "simple"];
+    for (name, id, mode) in [
+        ("c@v1.json", link, 0o120000),
+        ("d@v1.yaml", first, 0o160000),
+        ("e@v1.json", folder, 0o040000),
+        (".f@v1.json", link, 0o120000),
+        ("archive", folder, 0o040000),
+    ] {
+        let path = [&active[..], &[name]].concat();
+        let id = with_entry(&repo, &tree, &path, id, mode);
+        tree = repo.find_tree(id).unwrap();
+    }
+    let signature = Signature::now("Test", "test@example.com").unwrap();
+    let parent = repo.find_commit(first).unwrap();
+    repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        "odd entries",
+        &tree,
+        &[&parent],
+    )
+    .unwrap();
+
+    let before = p.snapshot();
+    p.set_options(Options {
+        durability: Durability::None,
+        threads: 2,
+        ..Options::default()
+    });
+    let base = GitTree::open(p.root(), "HEAD").unwrap();
+    let error = plan(&p.engine(), &[], &base, "HEAD").unwrap_err();
+    match &error {
+        git_ops_gen::plan::PlanError::BaseNotFiles {
+            store,
+            rev,
+            entries,
+        } => {
+            assert_eq!((store.as_str(), rev.as_str()), ("simple", "HEAD"));
+            let entries: Vec<(&str, &str)> = entries
+                .iter()
+                .map(|(path, what)| (path.as_str(), what.as_str()))
+                .collect();
+            assert_eq!(
+                entries,
+                [
+                    (
+                        "git_ops/active/simple/c@v1.json",
+                        "a symbolic link (links in a commit are not followed)"
+                    ),
+                    ("git_ops/active/simple/d@v1.yaml", "a submodule"),
+                    ("git_ops/active/simple/e@v1.json", "a folder"),
+                ]
+            );
+        }
+        other => panic!("not the entries that are not files: {other}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "the active folder of store `simple` at HEAD has entries named like slice files that are not regular files: plan reads only regular files of the commit, and does not take their slices as deleted:\n  \
+         git_ops/active/simple/c@v1.json: a symbolic link (links in a commit are not followed)\n  \
+         git_ops/active/simple/d@v1.yaml: a submodule\n  \
+         git_ops/active/simple/e@v1.json: a folder"
+    );
+    assert_eq!(p.snapshot(), before, "plan changes nothing");
+
+    // The previous commit, without them, plans as before.
+    let base = GitTree::open(p.root(), "HEAD~1").unwrap();
+    let plan = plan(&p.engine(), &[], &base, "HEAD~1").unwrap();
+    assert!(plan.is_empty());
+    assert_eq!(plan.summary.unchanged, 2);
+}
