@@ -203,8 +203,8 @@ pub enum PlanError {
     /// not regular files: plan does not read them, nor take their slices
     /// as deleted.
     #[error(
-        "the active folder of store `{store}` at {rev} has entries named like slice files that are not regular files: plan reads only regular files of the commit, and does not take their slices as deleted:\n{}",
-        entries.iter().map(|(path, what)| format!("  {path}: {what}")).collect::<Vec<_>>().join("\n")
+        "the active folder of store `{store}` at {rev} holds entries git-ops does not read:\n{}",
+        entries.iter().map(|(path, what)| format!("  {path}: {what}, named like a slice file: in a commit only a regular file is a slice file; git-ops does not read it, nor take its slice as deleted")).collect::<Vec<_>>().join("\n")
     )]
     BaseNotFiles {
         /// The store.
@@ -365,12 +365,14 @@ fn plan_one_store(
     if !head_problems.is_empty() {
         return Err(Problems::WorkingTree(StoreErrors::new(head_problems)));
     }
-    if let Err(errors) = base_listing {
-        return Err(Problems::Base(errors));
-    }
+    // Before the listing's problems, which name these entries too, less
+    // precisely (a commit holds no named pipe nor dangling link).
     let not_files = named_like_slices_not_files(base_store, base).map_err(Problems::BaseRead)?;
     if !not_files.is_empty() {
         return Err(Problems::BaseNotFiles(not_files));
+    }
+    if let Err(errors) = base_listing {
+        return Err(Problems::Base(errors));
     }
     if !base_problems.is_empty() {
         return Err(Problems::Base(StoreErrors::new(base_problems)));

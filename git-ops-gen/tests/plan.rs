@@ -171,7 +171,7 @@ fn gittree_reads_the_files_and_folders_of_a_commit() {
         .map(|e| format!("{} {:?}", e.name.to_string_lossy(), e.kind))
         .collect();
     listed.sort();
-    assert_eq!(listed, ["b Other", "e.json File"]);
+    assert_eq!(listed, ["b Folder", "e.json File"]);
     assert!(tree.list(&root.join("a/missing")).unwrap().is_none());
     assert!(tree.list(&root.join("a/e.json")).unwrap().is_none());
     let missing = tree.read(&root.join("a/b/missing.json")).unwrap_err();
@@ -285,10 +285,13 @@ fn plan_reports_entries_of_the_base_named_like_slice_files_that_are_not_files() 
     }
     assert_eq!(
         error.to_string(),
-        "the active folder of store `simple` at HEAD has entries named like slice files that are not regular files: plan reads only regular files of the commit, and does not take their slices as deleted:\n  \
-         git_ops/active/simple/c@v1.json: a symbolic link (links in a commit are not followed)\n  \
-         git_ops/active/simple/d@v1.yaml: a submodule\n  \
-         git_ops/active/simple/e@v1.json: a folder"
+        [
+            "the active folder of store `simple` at HEAD holds entries git-ops does not read:",
+            "  git_ops/active/simple/c@v1.json: a symbolic link (links in a commit are not followed), named like a slice file: in a commit only a regular file is a slice file; git-ops does not read it, nor take its slice as deleted",
+            "  git_ops/active/simple/d@v1.yaml: a submodule, named like a slice file: in a commit only a regular file is a slice file; git-ops does not read it, nor take its slice as deleted",
+            "  git_ops/active/simple/e@v1.json: a folder, named like a slice file: in a commit only a regular file is a slice file; git-ops does not read it, nor take its slice as deleted",
+        ]
+        .join("\n")
     );
     assert_eq!(p.snapshot(), before, "plan changes nothing");
 
